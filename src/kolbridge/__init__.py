@@ -1,0 +1,1 @@
+"""Kolbridge: a Medical Affairs platform for personalized scientific exchange."""

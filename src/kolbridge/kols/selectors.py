@@ -1,0 +1,152 @@
+"""Every read of the KOL 360, always starting from the policy's visible set."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from kolbridge.core import policy
+from kolbridge.core.errors import Forbidden, NotFound
+from kolbridge.core.models import User
+from kolbridge.kols.models import (
+    Kol,
+    KolChannelPreference,
+    KolKnowledgeAssessment,
+    QuestionStatus,
+    ScientificQuestion,
+)
+from kolbridge.kols.timeline import TimelineEntry, timeline_for
+
+
+def kols_visible(*, user: User) -> QuerySet[Kol]:
+    return policy.visible(user, "kol", Kol.objects.all())
+
+
+def kol_search(
+    *,
+    user: User,
+    q: str = "",
+    tier: int | None = None,
+    stage: str | None = None,
+    therapeutic_area: str | None = None,
+    territory: str | None = None,
+) -> QuerySet[Kol]:
+    """KOLs the user may see, matching a text (name, specialty, institution) and filters."""
+    qs = kols_visible(user=user).select_related("territory")
+    for word in q.split():
+        qs = qs.filter(
+            Q(last_name__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(specialty__icontains=word)
+            | Q(institution__icontains=word)
+        )
+    if tier is not None:
+        qs = qs.filter(tier=tier)
+    if stage:
+        # Filtering by stage would reveal stages, so it needs the right to see them.
+        policy.require(user, "kol_journey", "view")
+        qs = qs.filter(current_stage=stage)
+    if therapeutic_area:
+        qs = qs.filter(therapeutic_areas__code=therapeutic_area)
+    if territory:
+        qs = qs.filter(territory__code=territory)
+    return qs.order_by("last_name", "first_name", "id")
+
+
+def kol_get(*, user: User, kol_id: int) -> Kol:
+    """One KOL the user may see; any other id answers as if it did not exist."""
+    kol = (
+        kols_visible(user=user)
+        .select_related("territory")
+        .prefetch_related("therapeutic_areas", "external_ids")
+        .filter(pk=kol_id)
+        .first()
+    )
+    if kol is None:
+        raise NotFound(f"No KOL with id {kol_id}.")
+    return kol
+
+
+@dataclass(frozen=True)
+class KnowledgeNow:
+    subject: str
+    subject_kind: str
+    level: int
+    level_label: str
+    assessed_at: Any
+
+
+@dataclass(frozen=True)
+class Journey:
+    """Where the KOL stands today: stage, knowledge per subject, channel preferences."""
+
+    stage: str
+    stage_label: str
+    stage_since: Any
+    knowledge: list[KnowledgeNow]
+    channels: KolChannelPreference | None
+
+
+def kol_journey(*, user: User, kol: Kol) -> Journey | None:
+    """Today's journey picture, or None when the firewall hides it from this user."""
+    if not policy.can(user, "kol_journey", "view", kol):
+        return None
+    latest: dict[tuple[str, int], KnowledgeNow] = {}
+    rows = (
+        KolKnowledgeAssessment.objects.filter(kol=kol)
+        .select_related("therapeutic_area", "product")
+        .order_by("assessed_at", "id")
+    )
+    for row in rows:
+        kind = "product" if row.product_id else "therapeutic_area"
+        key = (kind, row.product_id or row.therapeutic_area_id or 0)
+        latest[key] = KnowledgeNow(
+            row.subject, kind, row.level, row.get_level_display(), row.assessed_at
+        )
+    channels = (
+        KolChannelPreference.objects.filter(kol=kol).order_by("-effective_at", "-id").first()
+    )
+    return Journey(
+        stage=kol.current_stage,
+        stage_label=kol.get_current_stage_display(),
+        stage_since=kol.stage_since,
+        knowledge=sorted(latest.values(), key=lambda k: k.subject),
+        channels=channels,
+    )
+
+
+def kol_questions(
+    *, user: User, kol: Kol, status: str | None = None
+) -> QuerySet[ScientificQuestion]:
+    policy.require(user, "kol_question", "view", kol)
+    qs = policy.visible(user, "kol_question", ScientificQuestion.objects.filter(kol=kol))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("therapeutic_area").order_by("-asked_at", "-id")
+
+
+def kol_open_questions(*, user: User, kol: Kol) -> QuerySet[ScientificQuestion] | None:
+    """Open questions for the 360 page, or None when the firewall hides questions."""
+    if not policy.can(user, "kol_question", "view", kol):
+        return None
+    return kol_questions(user=user, kol=kol, status=QuestionStatus.OPEN)
+
+
+def kol_question_get(*, user: User, kol: Kol, question_id: int) -> ScientificQuestion:
+    if not policy.can(user, "kol_question", "view", kol):
+        raise Forbidden(policy.refusal(user.role, "kol_question", "view"))
+    question = (
+        policy.visible(user, "kol_question", ScientificQuestion.objects.filter(kol=kol))
+        .select_related("kol")
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None:
+        raise NotFound(f"No question with id {question_id} for this KOL.")
+    return question
+
+
+def kol_timeline(*, user: User, kol: Kol, limit: int = 100) -> list[TimelineEntry]:
+    return timeline_for(user=user, kol=kol, limit=limit)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -230,3 +231,44 @@ def login_failure_register(username: str) -> None:
 def login_success_register(user: User) -> None:
     if user.failed_login_count or user.locked_until:
         User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+
+
+def reference_data_save(*, actor: User, instance: Any, created: bool) -> None:
+    """Save a territory, therapeutic area, product or indication and audit the change
+    (indications decide what is on-label, so their history matters)."""
+    policy.require(actor, "reference_data", "change")
+    label = instance._meta.model_name
+    fields = [f.attname for f in instance._meta.concrete_fields]
+    with transaction.atomic():
+        before = None
+        if not created:
+            old = type(instance).objects.filter(pk=instance.pk).first()
+            before = snapshot(old, fields) if old is not None else None
+        instance.save()
+        audit_record(
+            actor=actor,
+            action=f"reference.{label}_{'create' if created else 'update'}",
+            object_type=label,
+            object_id=instance.pk,
+            object_repr=str(instance),
+            before=before,
+            after=snapshot(instance, fields),
+        )
+
+
+def reference_data_delete(*, actor: User, instance: Any) -> None:
+    policy.require(actor, "reference_data", "change")
+    label = instance._meta.model_name
+    fields = [f.attname for f in instance._meta.concrete_fields]
+    with transaction.atomic():
+        before = snapshot(instance, fields)
+        pk = instance.pk
+        instance.delete()
+        audit_record(
+            actor=actor,
+            action=f"reference.{label}_delete",
+            object_type=label,
+            object_id=pk,
+            object_repr=str(instance),
+            before=before,
+        )

@@ -1,0 +1,13 @@
+"""Settings for the test suite: the product's settings with a throw-away secret, plain static
+files (hashed names 404 under live_server) and a fast password hasher."""
+
+import os
+
+os.environ.setdefault("KOLBRIDGE_SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("KOLBRIDGE_SECURE_COOKIES", "0")
+
+from kolbridge.settings import *  # noqa: E402, F403
+from kolbridge.settings import STORAGES  # noqa: E402
+
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

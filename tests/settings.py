@@ -6,8 +6,8 @@ import os
 os.environ.setdefault("KOLBRIDGE_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("KOLBRIDGE_SECURE_COOKIES", "0")
 
-from kolbridge.settings import *  # noqa: E402, F403
-from kolbridge.settings import STORAGES  # noqa: E402
+from kolbridge.settings import *  # noqa: F403
+from kolbridge.settings import STORAGES
 
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

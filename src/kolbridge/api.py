@@ -53,4 +53,3 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 api.add_router("/", "kolbridge.core.api.router")
 api.add_router("/kols", "kolbridge.kols.api.router")
-

@@ -36,7 +36,7 @@ if not SECRET_KEY:
             "to a long random value (make run writes one to var/secret_key), or set "
             "KOLBRIDGE_DEBUG=1 for local development."
         )
-    SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("KOLBRIDGE_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("KOLBRIDGE_CSRF_TRUSTED_ORIGINS", "")
@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ninja",
     "kolbridge.core",
     "kolbridge.kols",
+    "kolbridge.demo",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [
+    BASE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
@@ -170,3 +172,9 @@ LOGGING = {
 # Page size of lists in the web UI and the API's default limit.
 KOLBRIDGE_PAGE_SIZE = 25
 KOLBRIDGE_API_MAX_LIMIT = 200
+
+# Engagements: a completed interaction is locked after this many days (then only amended with
+# a reason); inquiries are due within these many business days.
+KOLBRIDGE_INTERACTION_LOCK_DAYS = int(os.environ.get("KOLBRIDGE_INTERACTION_LOCK_DAYS", "7"))
+KOLBRIDGE_INQUIRY_SLA_DAYS = int(os.environ.get("KOLBRIDGE_INQUIRY_SLA_DAYS", "5"))
+KOLBRIDGE_INQUIRY_SLA_URGENT_DAYS = int(os.environ.get("KOLBRIDGE_INQUIRY_SLA_URGENT_DAYS", "1"))

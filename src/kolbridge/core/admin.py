@@ -14,8 +14,8 @@ from kolbridge.core.models import (
     AuditEntry,
     Indication,
     Product,
-    TherapeuticArea,
     Territory,
+    TherapeuticArea,
     User,
 )
 from kolbridge.core.services import reference_data_delete, reference_data_save
@@ -81,8 +81,16 @@ class ProductAdmin(AuditedReferenceAdmin):
 
 @admin.register(User)
 class UserAdmin(ReadOnlyAdmin):
-    list_display = ("username", "first_name", "last_name", "role", "territory", "manager",
-                    "is_active", "locked_until")
+    list_display = (
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "territory",
+        "manager",
+        "is_active",
+        "locked_until",
+    )
     list_filter = ("role", "territory", "is_active")
     search_fields = ("username", "first_name", "last_name", "email")
     exclude = ("password",)
@@ -96,8 +104,15 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("sequence", "at", "actor_username", "action", "object_type", "object_id",
-                    "object_repr")
+    list_display = (
+        "sequence",
+        "at",
+        "actor_username",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+    )
     list_filter = ("action", "object_type")
     search_fields = ("object_repr", "actor_username", "object_id")
     date_hierarchy = "at"

@@ -88,7 +88,9 @@ class Indication(models.Model):
     class Meta:
         ordering = ["product__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["product", "name"], name="indication_unique_per_product")
+            models.UniqueConstraint(
+                fields=["product", "name"], name="indication_unique_per_product"
+            )
         ]
 
     def __str__(self) -> str:

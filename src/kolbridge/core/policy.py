@@ -40,7 +40,11 @@ FIREWALL: dict[str, Resource] = {
         Resource(
             "user",
             "users and roles",
-            {"view": frozenset({ADMIN}), "create": frozenset({ADMIN}), "change": frozenset({ADMIN})},
+            {
+                "view": frozenset({ADMIN}),
+                "create": frozenset({ADMIN}),
+                "change": frozenset({ADMIN}),
+            },
             "only administrators manage users and roles",
         ),
         Resource(
@@ -92,9 +96,7 @@ def role_may(role: str, resource: str, action: str) -> bool:
 
 def refusal(role: str, resource: str, action: str) -> str:
     res = FIREWALL[resource]
-    return (
-        f"Firewall rule: the {Role(role).label} role may not {action} {res.label} — {res.why}."
-    )
+    return f"Firewall rule: the {Role(role).label} role may not {action} {res.label} — {res.why}."
 
 
 class ResourcePolicy:
@@ -172,6 +174,22 @@ def require(user: Any, resource: str, action: str, obj: Model | None = None) -> 
 
 def visible(user: Any, resource: str, queryset: QuerySet[Any]) -> QuerySet[Any]:
     return policy_for(resource).visible(user, queryset)
+
+
+_audited_actions: list[tuple[str, str]] = []
+
+
+def register_audited_actions(prefix: str, resource: str) -> None:
+    """Audit entries whose action starts with ``prefix`` carry ``resource`` data (before and
+    after values), so only those who may view that resource may read them."""
+    if resource not in FIREWALL:
+        raise KeyError(f"{resource!r} is not a resource of the firewall matrix")
+    _audited_actions.append((prefix, resource))
+
+
+def hidden_audit_actions(user: Any) -> list[str]:
+    """Action prefixes of audit entries this user may not read."""
+    return [prefix for prefix, resource in _audited_actions if not can(user, resource, "view")]
 
 
 def allowed_actions(user: Any, resources: Iterable[str]) -> dict[str, set[str]]:

@@ -8,15 +8,19 @@ from kolbridge.core import policy
 from kolbridge.core.models import (
     AuditEntry,
     Product,
-    TherapeuticArea,
     Territory,
+    TherapeuticArea,
     User,
 )
 
 
 def audit_trail_for(*, user: User, object_type: str, object_id: object) -> QuerySet[AuditEntry]:
-    """The audit entries of one record, newest first, for those allowed to read the trail."""
+    """The audit entries of one record, newest first, for those allowed to read the trail;
+    entries about data the firewall hides from the reader (e.g. scientific questions from an
+    administrator) are left out."""
     qs = AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id))
+    for prefix in policy.hidden_audit_actions(user):
+        qs = qs.exclude(action__startswith=prefix)
     return policy.visible(user, "audit_trail", qs).order_by("-sequence")
 
 

@@ -44,17 +44,13 @@ def user_add(
     """Create a user with a role (and, for field roles, a territory)."""
     _require_actor(actor, "create")
     if role not in Role.values:
-        raise Invalid(
-            {"role": [f"Unknown role {role!r}. Valid roles: {', '.join(Role.values)}."]}
-        )
+        raise Invalid({"role": [f"Unknown role {role!r}. Valid roles: {', '.join(Role.values)}."]})
     territory = None
     if territory_code:
         territory = Territory.objects.filter(code=territory_code).first()
         if territory is None:
             known = ", ".join(Territory.objects.values_list("code", flat=True)) or "none yet"
-            raise Invalid(
-                {"territory": [f"Unknown territory {territory_code!r}. Known: {known}."]}
-            )
+            raise Invalid({"territory": [f"Unknown territory {territory_code!r}. Known: {known}."]})
     if User.objects.filter(username=username).exists():
         raise Conflict(f"A user named {username!r} already exists.")
     user = User(
@@ -96,9 +92,7 @@ def user_change_role(
     """Change a user's role and territory; the audit trail keeps the old ones."""
     _require_actor(actor, "change")
     if role not in Role.values:
-        raise Invalid(
-            {"role": [f"Unknown role {role!r}. Valid roles: {', '.join(Role.values)}."]}
-        )
+        raise Invalid({"role": [f"Unknown role {role!r}. Valid roles: {', '.join(Role.values)}."]})
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         before = snapshot(user, USER_AUDIT_FIELDS)

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kolbridge.core.forms import LockoutAuthenticationForm
+from kolbridge.core.mywork import my_work_for
 
 
 class LoginView(auth_views.LoginView):
@@ -14,5 +15,5 @@ class LoginView(auth_views.LoginView):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in start page: who you are and where to go, by role."""
-    return render(request, "core/home.html")
+    """ "My work": today's and overdue items from every app, by role."""
+    return render(request, "core/home.html", {"sections": my_work_for(request.user)})

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
 from ninja import Field as NinjaField
+from ninja import Query, Router, Schema
 
 from kolbridge.core.schemas import ErrorOut
 from kolbridge.kols import selectors, services
@@ -172,7 +172,8 @@ def kol_stage(request: HttpRequest, kol_id: int, payload: StageIn) -> tuple[int,
 
 
 @router.post(
-    "/{kol_id}/knowledge", response={201: KnowledgeRecordOut, **ERRORS},
+    "/{kol_id}/knowledge",
+    response={201: KnowledgeRecordOut, **ERRORS},
     summary="Record a knowledge level",
 )
 def kol_knowledge(request: HttpRequest, kol_id: int, payload: KnowledgeIn) -> tuple[int, Any]:
@@ -196,7 +197,8 @@ def kol_knowledge(request: HttpRequest, kol_id: int, payload: KnowledgeIn) -> tu
 
 
 @router.post(
-    "/{kol_id}/channel-preferences", response={201: ChannelPreferencesRecordOut, **ERRORS},
+    "/{kol_id}/channel-preferences",
+    response={201: ChannelPreferencesRecordOut, **ERRORS},
     summary="Record channel preferences and e-mail consent",
 )
 def kol_channel_preferences(
@@ -216,18 +218,22 @@ def kol_channel_preferences(
 
 
 @router.get(
-    "/{kol_id}/timeline", response={200: list[TimelineEntryOut], **ERRORS},
+    "/{kol_id}/timeline",
+    response={200: list[TimelineEntryOut], **ERRORS},
     summary="The KOL's history, newest first",
 )
 def kol_timeline(
-    request: HttpRequest, kol_id: int, limit: int = Query(100, ge=1, le=500)  # type: ignore[type-arg]
+    request: HttpRequest,
+    kol_id: int,
+    limit: int = Query(100, ge=1, le=500),
 ) -> list[Any]:
     kol = selectors.kol_get(user=request.user, kol_id=kol_id)  # type: ignore[arg-type]
     return selectors.kol_timeline(user=request.user, kol=kol, limit=limit)  # type: ignore[arg-type]
 
 
 @router.get(
-    "/{kol_id}/questions", response={200: list[QuestionOut], **ERRORS},
+    "/{kol_id}/questions",
+    response={200: list[QuestionOut], **ERRORS},
     summary="The KOL's scientific questions (medical only)",
 )
 def kol_question_list(
@@ -239,7 +245,8 @@ def kol_question_list(
 
 
 @router.post(
-    "/{kol_id}/questions", response={201: QuestionOut, **ERRORS},
+    "/{kol_id}/questions",
+    response={201: QuestionOut, **ERRORS},
     summary="Log a scientific question",
 )
 def kol_question_create(request: HttpRequest, kol_id: int, payload: QuestionIn) -> tuple[int, Any]:
@@ -255,7 +262,8 @@ def kol_question_create(request: HttpRequest, kol_id: int, payload: QuestionIn) 
 
 
 @router.patch(
-    "/{kol_id}/questions/{question_id}", response={200: QuestionOut, **ERRORS},
+    "/{kol_id}/questions/{question_id}",
+    response={200: QuestionOut, **ERRORS},
     summary="Edit, answer or re-open a question",
 )
 def kol_question_patch(

@@ -13,7 +13,7 @@ from kolbridge.core.models import Role, User
 
 def territory_ids_in_reach(user: Any) -> set[int] | None:
     """Territories whose KOLs the user works with; None means every territory."""
-    cached: set[int] | None | bool = getattr(user, "_kol_territory_ids", False)
+    cached: set[int] | bool | None = getattr(user, "_kol_territory_ids", False)
     if cached is not False:
         return cached  # type: ignore[return-value]
     ids: set[int] | None
@@ -71,3 +71,6 @@ def register_kol_policies() -> None:
     policy.register(KolPolicy())
     policy.register(KolJourneyPolicy())
     policy.register(KolQuestionPolicy())
+    policy.register_audited_actions("kol.question_", "kol_question")
+    for action in ("kol.stage_change", "kol.knowledge_record", "kol.channel_preferences_record"):
+        policy.register_audited_actions(action, "kol_journey")

@@ -16,7 +16,9 @@ class KolIn(Schema):
     last_name: str = Field(..., min_length=1, max_length=100, examples=["Okafor"])
     specialty: str = Field(..., min_length=1, max_length=120, examples=["Medical oncology"])
     tier: Tier = Field(Tier.LOCAL, examples=[1])
-    institution: str = Field(..., min_length=1, max_length=200, examples=["Mercy University Hospital"])
+    institution: str = Field(
+        ..., min_length=1, max_length=200, examples=["Mercy University Hospital"]
+    )
     department: str = Field("", max_length=200)
     city: str = Field("", max_length=100, examples=["Boston"])
     country: str = Field("", max_length=2, examples=["US"])
@@ -137,7 +139,9 @@ class StageOut(Schema):
 
 class KnowledgeIn(Schema):
     level: KnowledgeLevel = Field(..., examples=[3])
-    therapeutic_area: str | None = Field(None, description="Therapeutic-area code", examples=["ONC"])
+    therapeutic_area: str | None = Field(
+        None, description="Therapeutic-area code", examples=["ONC"]
+    )
     product: str | None = Field(None, description="Product name (instead of an area)")
     assessed_at: datetime | None = None
     note: str = Field("", max_length=2000)
@@ -174,7 +178,9 @@ class TimelineEntryOut(Schema):
 
 class QuestionIn(Schema):
     text: str = Field(
-        ..., min_length=1, max_length=5000,
+        ...,
+        min_length=1,
+        max_length=5000,
         examples=["What is the evidence for dose reduction in renal impairment?"],
     )
     therapeutic_area: str | None = Field(None, examples=["ONC"])

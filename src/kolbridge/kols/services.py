@@ -71,7 +71,9 @@ def _therapeutic_areas(codes: Iterable[str]) -> list[TherapeuticArea]:
     areas = list(TherapeuticArea.objects.filter(code__in=codes))
     unknown = sorted(set(codes) - {a.code for a in areas})
     if unknown:
-        raise Invalid({"therapeutic_areas": [f"Unknown therapeutic area(s): {', '.join(unknown)}."]})
+        raise Invalid(
+            {"therapeutic_areas": [f"Unknown therapeutic area(s): {', '.join(unknown)}."]}
+        )
     return areas
 
 
@@ -111,14 +113,21 @@ def _check_external_ids_free(actor: User, kol: Kol | None, ids: Mapping[str, str
 
 def _territory_in_reach(actor: User, kol: Kol) -> None:
     if not policy.can(actor, "kol", "change", kol):
-        raise Invalid(
-            {"territory": ["You may only keep KOLs in a territory within your reach."]}
-        )
+        raise Invalid({"territory": ["You may only keep KOLs in a territory within your reach."]})
 
 
-def _store_external_ids(kol: Kol, ids: Mapping[str, str]) -> None:
-    for system, value in ids.items():
-        KolExternalId.objects.update_or_create(kol=kol, system=system, defaults={"value": value})
+def _store_external_ids(actor: User, kol: Kol, ids: Mapping[str, str]) -> None:
+    try:
+        with transaction.atomic():
+            for system, value in ids.items():
+                KolExternalId.objects.update_or_create(
+                    kol=kol, system=system, defaults={"value": value}
+                )
+    except IntegrityError:
+        # Another writer stored the same id after our check and committed first: answer as
+        # the check would have (409 naming the holder), not with a database error.
+        _check_external_ids_free(actor, kol, ids)
+        raise Conflict("An external id was taken by another KOL meanwhile; try again.") from None
 
 
 def kol_create(
@@ -163,7 +172,7 @@ def kol_create(
         _check_external_ids_free(actor, None, ids)
         kol.save()
         kol.therapeutic_areas.set(areas)
-        _store_external_ids(kol, ids)
+        _store_external_ids(actor, kol, ids)
         audit_record(
             actor=actor,
             action="kol.create",
@@ -194,7 +203,9 @@ def kol_update(
     if unknown:
         raise Invalid({name: ["This field cannot be changed."] for name in unknown})
     with transaction.atomic():
-        kol = Kol.objects.select_for_update().select_related("territory").get(pk=kol.pk)
+        # of=("self",): lock the KOL row only; a plain FOR UPDATE would also lock the joined
+        # territory row and so serialize every edit (and new KOL) in that territory.
+        kol = Kol.objects.select_for_update(of=("self",)).select_related("territory").get(pk=kol.pk)
         if expected_version is not None and kol.version != expected_version:
             raise Conflict(
                 f"This profile was changed by someone else (now version {kol.version}, you "
@@ -219,7 +230,7 @@ def kol_update(
             ids = _clean_external_ids({s: v for s, v in requested.items() if (v or "").strip()})
             _check_external_ids_free(actor, kol, ids)
             KolExternalId.objects.filter(kol=kol, system__in=removed).delete()
-            _store_external_ids(kol, ids)
+            _store_external_ids(actor, kol, ids)
         after = _profile_snapshot(kol)
         if after == before:
             return kol
@@ -277,6 +288,15 @@ def kol_stage_record(
         )
         _full_clean(change, exclude=["kol", "recorded_by"])
         change.save()
+        # A backdated change slots in between two others: the next one now follows it.
+        following = (
+            KolStageChange.objects.filter(kol=kol, changed_at__gt=changed_at)
+            .order_by("changed_at", "id")
+            .first()
+        )
+        if following is not None and following.previous_stage != stage:
+            following.previous_stage = stage
+            following.save(update_fields=["previous_stage"])
         before = {"current_stage": kol.current_stage}
         if kol.stage_since is None or changed_at >= kol.stage_since:
             kol.current_stage, kol.stage_since = stage, changed_at
@@ -288,8 +308,12 @@ def kol_stage_record(
             object_id=kol.pk,
             object_repr=kol.display_name,
             before=before,
-            after={"stage": stage, "changed_at": changed_at, "note": note,
-                   "current_stage": kol.current_stage},
+            after={
+                "stage": stage,
+                "changed_at": changed_at,
+                "note": note,
+                "current_stage": kol.current_stage,
+            },
         )
     return change
 
@@ -314,7 +338,9 @@ def kol_knowledge_record(
     if therapeutic_area_code:
         area = TherapeuticArea.objects.filter(code=therapeutic_area_code).first()
         if area is None:
-            raise Invalid({"therapeutic_area": [f"Unknown therapeutic area {therapeutic_area_code!r}."]})
+            raise Invalid(
+                {"therapeutic_area": [f"Unknown therapeutic area {therapeutic_area_code!r}."]}
+            )
     else:
         product = Product.objects.filter(name__iexact=product_name).first()
         if product is None:
@@ -337,8 +363,12 @@ def kol_knowledge_record(
             object_type="kol",
             object_id=kol.pk,
             object_repr=kol.display_name,
-            after={"subject": assessment.subject, "level": level,
-                   "assessed_at": assessment.assessed_at, "note": note},
+            after={
+                "subject": assessment.subject,
+                "level": level,
+                "assessed_at": assessment.assessed_at,
+                "note": note,
+            },
         )
     return assessment
 
@@ -358,8 +388,12 @@ def kol_channel_preferences_record(
     unknown = [c for c in channels if c not in Channel.values]
     if unknown:
         raise Invalid(
-            {"channels": [f"Unknown channel(s) {', '.join(unknown)}. Channels: "
-                          f"{', '.join(Channel.values)}."]}
+            {
+                "channels": [
+                    f"Unknown channel(s) {', '.join(unknown)}. Channels: "
+                    f"{', '.join(Channel.values)}."
+                ]
+            }
         )
     if Channel.EMAIL in channels and not email_consent:
         raise Invalid({"email_consent": ["E-mail is a preferred channel only with consent."]})
@@ -381,14 +415,24 @@ def kol_channel_preferences_record(
             object_type="kol",
             object_id=kol.pk,
             object_repr=kol.display_name,
-            after={"channels": preference.channels, "email_consent": email_consent,
-                   "preferred_times": preferred_times, "effective_at": preference.effective_at},
+            after={
+                "channels": preference.channels,
+                "email_consent": email_consent,
+                "preferred_times": preferred_times,
+                "effective_at": preference.effective_at,
+            },
         )
     return preference
 
 
-QUESTION_FIELDS = ("text", "therapeutic_area", "status", "asked_at", "answered_at",
-                   "answer_summary")
+QUESTION_FIELDS = (
+    "text",
+    "therapeutic_area",
+    "status",
+    "asked_at",
+    "answered_at",
+    "answer_summary",
+)
 
 
 def kol_question_add(
@@ -405,7 +449,9 @@ def kol_question_add(
     if therapeutic_area_code:
         area = TherapeuticArea.objects.filter(code=therapeutic_area_code).first()
         if area is None:
-            raise Invalid({"therapeutic_area": [f"Unknown therapeutic area {therapeutic_area_code!r}."]})
+            raise Invalid(
+                {"therapeutic_area": [f"Unknown therapeutic area {therapeutic_area_code!r}."]}
+            )
     question = ScientificQuestion(
         kol=kol,
         text=text.strip(),
@@ -439,8 +485,10 @@ def kol_question_update(
     """Edit a question, mark it answered (with when and how) or re-open it."""
     policy.require(actor, "kol_question", "change", question)
     with transaction.atomic():
-        question = ScientificQuestion.objects.select_for_update().select_related("kol").get(
-            pk=question.pk
+        question = (
+            ScientificQuestion.objects.select_for_update(of=("self",))
+            .select_related("kol")
+            .get(pk=question.pk)
         )
         before = snapshot(question, QUESTION_FIELDS)
         if text is not None:
@@ -452,7 +500,9 @@ def kol_question_update(
                 raise Invalid({"status": [f"Unknown status {status!r}; use open or answered."]})
             question.status = status
             if status == QuestionStatus.ANSWERED:
-                question.answered_at = _when(answered_at, "answered_at")
+                # Marking an answered question answered again keeps its answer date.
+                if answered_at is not None or question.answered_at is None:
+                    question.answered_at = _when(answered_at, "answered_at")
                 if question.answered_at < question.asked_at:
                     raise Invalid({"answered_at": ["Cannot be before the question was asked."]})
             else:

@@ -40,8 +40,12 @@ def register_timeline_provider(resource: str, provider: Provider) -> None:
 def timeline_for(*, user: Any, kol: Any, limit: int = 100) -> list[TimelineEntry]:
     """The newest ``limit`` entries about the KOL that the user may see, newest first."""
     entries: list[TimelineEntry] = []
+    if not policy.can(user, "kol", "view", kol):
+        return entries
+    # The KOL is visible, so each source's role rule decides; the record rules of every
+    # source follow the KOL's territory, already checked above.
     for registered in _providers:
-        if policy.can(user, registered.resource, "view", kol):
+        if policy.can(user, registered.resource, "view"):
             entries.extend(registered.provider(kol, user, limit))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries[:limit]

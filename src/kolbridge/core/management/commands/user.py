@@ -48,7 +48,9 @@ class Command(BaseCommand):
                 if found is None:
                     raise CommandError(f"No user named {options['username']!r}.")
                 user = user_change_role(
-                    actor=None, user=found, role=options["role"],
+                    actor=None,
+                    user=found,
+                    role=options["role"],
                     territory_code=options["territory"],
                 )
                 self.stdout.write(f"{user.username} is now {user.get_role_display()}.")

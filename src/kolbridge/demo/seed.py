@@ -1,0 +1,624 @@
+"""Build the demo company: reference data, one demo user per role, and KOLs with two to five
+years of history (journey stages, knowledge, channel preferences, scientific questions).
+
+The same seed gives the same rows: every choice comes from one ``random.Random(seed)`` drawn in
+a fixed order, and history is dated back from a fixed anchor, never from today. KOLs are
+written in chunks of a thousand (the per-record services would take hours at 100,000 KOLs):
+the profiles with ``bulk_create``, their history rows with one ``executemany`` per table.
+Each KOL gets one ``kol.seed`` entry in the audit chain, so ``audit verify`` holds.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cache, partial
+from typing import Any
+
+from django.db import connection, models, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from kolbridge.core.audit import AuditEvent, audit_record, audit_record_many
+from kolbridge.core.models import (
+    AuditEntry,
+    Indication,
+    Product,
+    Territory,
+    TherapeuticArea,
+    User,
+)
+from kolbridge.core.services import user_add
+from kolbridge.demo.data import (
+    DEMO_USERS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    LOCAL_NAMES,
+    PREFERRED_TIMES,
+    PRODUCTS,
+    QUESTIONS,
+    SPECIALTIES,
+    STAGE_NOTES,
+    TERRITORIES,
+    THERAPEUTIC_AREAS,
+    InstitutionSpec,
+    ProductSpec,
+    TerritorySpec,
+)
+from kolbridge.kols.models import (
+    Channel,
+    ExternalIdSystem,
+    Kol,
+    KolChannelPreference,
+    KolExternalId,
+    KolKnowledgeAssessment,
+    KolStageChange,
+    QuestionStatus,
+    ScientificQuestion,
+    Stage,
+)
+
+# History is dated back from here, so a run next year writes the same rows as one today.
+ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
+# KOLs generated and written per round: large enough for few round trips, small enough that
+# 100,000 KOLs never sit in memory at once.
+CHUNK_SIZE = 1000
+SEED_ACTOR_LABEL = "system (demo seed)"
+STAGES: tuple[str, ...] = tuple(Stage.values)
+CHANNELS: tuple[str, ...] = tuple(Channel.values)
+# Few national leaders, many local physicians.
+TIER_WEIGHTS = (5, 20, 75)
+# How far along the journey (unaware ... advocating) a KOL of each tier ever gets.
+FURTHEST_STAGE_WEIGHTS = {
+    1: (0, 5, 10, 20, 30, 35),
+    2: (2, 10, 20, 30, 25, 13),
+    3: (5, 25, 30, 22, 13, 5),
+}
+# The US territories hold more KOLs than each European one.
+TERRITORY_WEIGHTS = {"North America": 3, "Europe": 2}
+
+Progress = Callable[[int, int], None]
+
+
+def demo_password(username: str) -> str:
+    """The documented dev-only password of a demo user."""
+    return f"{username}-demo-2026"
+
+
+class DatabaseNotEmpty(Exception):
+    """The database already holds data; the demo is only ever loaded into an empty one."""
+
+    def __init__(self, found: dict[str, int]) -> None:
+        self.found = found
+        listed = ", ".join(f"{count:,} {what}" for what, count in found.items())
+        super().__init__(f"The database already holds data ({listed}).")
+
+
+def existing_data() -> dict[str, int]:
+    """What the database holds that the demo would clash with, by kind (only non-zero)."""
+    counts = {
+        "KOLs": Kol.objects.count(),
+        "users": User.objects.count(),
+        "territories": Territory.objects.count(),
+        "therapeutic areas": TherapeuticArea.objects.count(),
+        "products": Product.objects.count(),
+    }
+    return {what: count for what, count in counts.items() if count}
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    """What ``seed_demo`` wrote: row counts by kind, and how long it took."""
+
+    seed: int
+    seconds: float
+    counts: dict[str, int]
+
+    @property
+    def history_rows(self) -> int:
+        return sum(
+            self.counts[k]
+            for k in (
+                "stage changes",
+                "knowledge assessments",
+                "channel preferences",
+                "scientific questions",
+            )
+        )
+
+
+@dataclass
+class _Reference:
+    """The reference rows the KOL generator picks from, in a fixed order."""
+
+    areas: dict[str, TherapeuticArea]
+    products: list[tuple[ProductSpec, Product]]
+    territories: list[tuple[TerritorySpec, Territory]]
+
+
+# Column order of the history rows the generator builds; ``kol`` and ``recorded_at`` are added
+# when a chunk is written.
+STAGE_FIELDS = ("stage", "previous_stage", "changed_at", "note", "recorded_by")
+KNOWLEDGE_FIELDS = ("therapeutic_area", "product", "level", "assessed_at", "note", "recorded_by")
+CHANNEL_FIELDS = (
+    "channels",
+    "preferred_times",
+    "email_consent",
+    "effective_at",
+    "note",
+    "recorded_by",
+)
+QUESTION_FIELDS = (
+    "text",
+    "therapeutic_area",
+    "status",
+    "asked_at",
+    "answered_at",
+    "answer_summary",
+    "recorded_by",
+)
+Row = tuple[Any, ...]
+
+
+@dataclass
+class _KolPlan:
+    """One KOL and its history, built in memory before the chunk is written."""
+
+    kol: Kol
+    area_ids: list[int]
+    external_ids: dict[str, str]
+    stages: list[Row] = field(default_factory=list)
+    knowledge: list[Row] = field(default_factory=list)
+    channels: list[Row] = field(default_factory=list)
+    questions: list[Row] = field(default_factory=list)
+
+
+def seed_demo(*, kols: int = 300, seed: int = 42, progress: Progress | None = None) -> SeedSummary:
+    """Load the demo company into an empty database, in one transaction.
+
+    Raises ``DatabaseNotEmpty`` (having written nothing) if any KOL, user or reference data
+    is already there.
+    """
+    started = time.monotonic()
+    rng = random.Random(seed)
+    with transaction.atomic():
+        # Checked inside the transaction: on SQLite it holds the write lock from BEGIN, so no
+        # one can fill the database between the check and the first insert.
+        found = existing_data()
+        if found:
+            raise DatabaseNotEmpty(found)
+        reference = _seed_reference()
+        recorders = _seed_users()
+        _KolGenerator(rng, reference, recorders).write(kols, progress)
+    return SeedSummary(seed, time.monotonic() - started, _counts())
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "therapeutic areas": TherapeuticArea.objects.count(),
+        "products": Product.objects.count(),
+        "indications": Indication.objects.count(),
+        "territories": Territory.objects.count(),
+        "users": User.objects.count(),
+        "KOLs": Kol.objects.count(),
+        "external ids": KolExternalId.objects.count(),
+        "stage changes": KolStageChange.objects.count(),
+        "knowledge assessments": KolKnowledgeAssessment.objects.count(),
+        "channel preferences": KolChannelPreference.objects.count(),
+        "scientific questions": ScientificQuestion.objects.count(),
+        "audit entries": AuditEntry.objects.count(),
+    }
+
+
+def _seed_reference() -> _Reference:
+    areas = {
+        code: TherapeuticArea.objects.create(code=code, name=name)
+        for code, name in THERAPEUTIC_AREAS
+    }
+    products: list[tuple[ProductSpec, Product]] = []
+    for spec in PRODUCTS:
+        product = Product.objects.create(
+            name=spec.name, generic_name=spec.generic_name, therapeutic_area=areas[spec.area_code]
+        )
+        Indication.objects.bulk_create(
+            Indication(
+                product=product,
+                name=ind.name,
+                approved=ind.approved_on is not None,
+                approved_on=ind.approved_on,
+            )
+            for ind in spec.indications
+        )
+        products.append((spec, product))
+    territories = [
+        (spec, Territory.objects.create(code=spec.code, name=spec.name, region=spec.region))
+        for spec in TERRITORIES
+    ]
+    return _Reference(areas, products, territories)
+
+
+def _seed_users() -> dict[str, User]:
+    """Create every demo user through the user service (so each is audited); returns the MSL
+    who records history for each territory."""
+    created: dict[str, User] = {}
+    for spec in DEMO_USERS:
+        user = user_add(
+            actor=None,
+            username=spec.username,
+            role=spec.role,
+            password=demo_password(spec.username),
+            territory_code=spec.territory,
+            manager=created[spec.manager] if spec.manager else None,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
+            email=f"{spec.username}@kolbridge.example",
+            # The demo passwords are documented and weak on purpose; dev only.
+            check_password_strength=False,
+        )
+        if spec.superuser:
+            _grant_django_admin(user)
+        created[spec.username] = user
+    return {
+        spec.territory: created[spec.username]
+        for spec in DEMO_USERS
+        if spec.role == "msl" and spec.territory
+    }
+
+
+def _grant_django_admin(user: User) -> None:
+    """Let the demo administrator into Django's admin site, and say so in the audit trail."""
+    User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+    audit_record(
+        actor=None,
+        action="user.admin_site_grant",
+        object_type="user",
+        object_id=user.pk,
+        object_repr=user.username,
+        before={"is_staff": False, "is_superuser": False},
+        after={"is_staff": True, "is_superuser": True},
+        actor_label=SEED_ACTOR_LABEL,
+    )
+
+
+def _ascii(text: str) -> str:
+    """A name as it appears in an e-mail address: no accents, spaces or apostrophes."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in folded.lower() if ch.isalnum())
+
+
+def _in_sentence(indication: str) -> str:
+    """Lower-case an indication's first letter unless it starts an acronym (EGFR, NYHA)."""
+    if len(indication) > 1 and indication[1].islower():
+        return indication[0].lower() + indication[1:]
+    return indication
+
+
+def _luhn_check_digit(payload: str) -> str:
+    """The digit that makes ``payload + digit`` pass the Luhn check."""
+    total = 0
+    for i, ch in enumerate(reversed(payload)):
+        d = int(ch)
+        if i % 2 == 0:  # these positions are doubled once the check digit is appended
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def _orcid_check_char(digits: str) -> str:
+    """ISO 7064 MOD 11-2 check character of the first 15 digits of an ORCID iD."""
+    total = 0
+    for ch in digits:
+        total = (total + int(ch)) * 2
+    check = (12 - total % 11) % 11
+    return "X" if check == 10 else str(check)
+
+
+class _RowWriter:
+    """Inserts generated rows of one table with one ``executemany`` per chunk.
+
+    ``bulk_create`` builds a model instance and compiles SQL for every row; at 100,000 KOLs
+    (about 1.6 million history rows) that was most of the seeding time. These rows are made
+    by the generator below and valid by construction, so only the values whose database form
+    differs by backend (datetimes, JSON) go through Django's adapters.
+    """
+
+    def __init__(
+        self,
+        model: type[Model],
+        fields: Sequence[str],
+        adapt_datetime: Callable[[datetime], Any],
+    ) -> None:
+        meta = model._meta
+        columns = [meta.get_field(name) for name in fields]
+        self.adapters: list[Callable[[Any], Any] | None] = []
+        for column in columns:
+            if isinstance(column, models.DateTimeField):
+                self.adapters.append(adapt_datetime)
+            elif isinstance(column, models.JSONField):
+                self.adapters.append(partial(column.get_db_prep_save, connection=connection))
+            else:
+                self.adapters.append(None)
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(getattr(c, "column", c.name)) for c in columns)
+        placeholders = ", ".join(["%s"] * len(columns))
+        # Table and column names come from the models, never from input; values are parameters.
+        self.sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
+
+    def write(self, rows: list[Row]) -> None:
+        if not rows:
+            return
+        adapters = self.adapters
+        params = [
+            tuple(v if adapt is None else adapt(v) for adapt, v in zip(adapters, row, strict=True))
+            for row in rows
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(self.sql, params)
+
+
+class _KolGenerator:
+    """Draws KOLs and their history from one random stream, in a fixed order."""
+
+    def __init__(
+        self, rng: random.Random, reference: _Reference, recorders: dict[str, User]
+    ) -> None:
+        self.rng = rng
+        self.reference = reference
+        self.recorder_ids = {code: user.pk for code, user in recorders.items()}
+        self.territory_weights = [
+            TERRITORY_WEIGHTS[spec.region] for spec, _ in reference.territories
+        ]
+        self.products_by_area: dict[str, list[tuple[ProductSpec, Product]]] = {}
+        for spec, product in reference.products:
+            self.products_by_area.setdefault(spec.area_code, []).append((spec, product))
+        self.area_codes = list(reference.areas)
+        # External ids are a fixed permutation of the KOL's index (a multiplier prime to 10
+        # maps 0..10^k-1 onto itself), so they look random yet can never collide.
+        self.npi_offset = rng.randrange(10**8)
+        self.orcid_offset = rng.randrange(10**7)
+        self.openalex_offset = rng.randrange(10**9)
+        # History times are quarter hours of the last five years, so each value recurs many
+        # times and its database form is worth computing once.
+        adapt_datetime = cache(connection.ops.adapt_datetimefield_value)
+        self.writers = {
+            name: _RowWriter(model, ("kol", *fields), adapt_datetime)
+            for name, model, fields in (
+                ("areas", Kol.therapeutic_areas.through, ("therapeuticarea",)),
+                ("external_ids", KolExternalId, ("system", "value")),
+                ("stages", KolStageChange, (*STAGE_FIELDS, "recorded_at")),
+                ("knowledge", KolKnowledgeAssessment, (*KNOWLEDGE_FIELDS, "recorded_at")),
+                ("channels", KolChannelPreference, (*CHANNEL_FIELDS, "recorded_at")),
+                ("questions", ScientificQuestion, (*QUESTION_FIELDS, "created_at", "updated_at")),
+            )
+        }
+
+    def write(self, total: int, progress: Progress | None) -> None:
+        for start in range(0, total, CHUNK_SIZE):
+            plans = [self._plan(i) for i in range(start, min(total, start + CHUNK_SIZE))]
+            self._write_chunk(plans)
+            if progress is not None:
+                progress(start + len(plans), total)
+
+    def _write_chunk(self, plans: Sequence[_KolPlan]) -> None:
+        # bulk_create fills in the new primary keys (RETURNING on SQLite and PostgreSQL); the
+        # history rows then carry them.
+        Kol.objects.bulk_create([p.kol for p in plans])
+        now = timezone.now()
+        w = self.writers
+        w["areas"].write([(p.kol.pk, area) for p in plans for area in p.area_ids])
+        w["external_ids"].write([(p.kol.pk, *e) for p in plans for e in p.external_ids.items()])
+        w["stages"].write([(p.kol.pk, *r, now) for p in plans for r in p.stages])
+        w["knowledge"].write([(p.kol.pk, *r, now) for p in plans for r in p.knowledge])
+        w["channels"].write([(p.kol.pk, *r, now) for p in plans for r in p.channels])
+        w["questions"].write([(p.kol.pk, *r, now, now) for p in plans for r in p.questions])
+        audit_record_many(
+            (self._audit_event(p) for p in plans), actor=None, actor_label=SEED_ACTOR_LABEL
+        )
+
+    @staticmethod
+    def _audit_event(plan: _KolPlan) -> AuditEvent:
+        kol = plan.kol
+        return AuditEvent(
+            action="kol.seed",
+            object_type="kol",
+            object_id=str(kol.pk),
+            object_repr=kol.display_name,
+            after={
+                "name": kol.display_name,
+                "territory": kol.territory.code,
+                "tier": kol.tier,
+                "current_stage": kol.current_stage,
+                "external_ids": plan.external_ids,
+                "history": {
+                    "stage_changes": len(plan.stages),
+                    "knowledge_assessments": len(plan.knowledge),
+                    "channel_preferences": len(plan.channels),
+                    "scientific_questions": len(plan.questions),
+                },
+            },
+        )
+
+    # --- one KOL -------------------------------------------------------------------------
+
+    def _plan(self, index: int) -> _KolPlan:
+        rng = self.rng
+        spec, territory = rng.choices(self.reference.territories, self.territory_weights)[0]
+        primary_area = rng.choice(self.area_codes)
+        # A cardiologist works at a university hospital or a heart centre, not a cancer centre.
+        fitting = [i for i in spec.institutions if i.focus in (None, primary_area)]
+        institution = rng.choice(fitting)
+        first_name, last_name = self._name(institution.country)
+        tier = rng.choices((1, 2, 3), TIER_WEIGHTS)[0]
+        area_codes = [primary_area]
+        if rng.random() < 0.2:
+            area_codes.append(rng.choice([c for c in self.area_codes if c != primary_area]))
+        specialty, department = rng.choice(SPECIALTIES[primary_area])
+        others = [i.name for i in fitting if i is not institution]
+        kol = Kol(
+            title=self._title(tier, institution.country),
+            first_name=first_name,
+            last_name=last_name,
+            specialty=specialty,
+            tier=tier,
+            institution=institution.name,
+            department=department,
+            city=institution.city,
+            country=institution.country,
+            other_affiliations=rng.sample(others, rng.choices((0, 1, 2), (50, 35, 15))[0]),
+            email=self._email(first_name, last_name, institution),
+            territory=territory,
+        )
+        plan = _KolPlan(
+            kol=kol,
+            area_ids=[self.reference.areas[c].pk for c in area_codes],
+            external_ids=self._external_ids(index, tier, institution.country),
+        )
+        # Each KOL has been followed for two to five years before the anchor date.
+        since = ANCHOR - timedelta(days=rng.randint(2 * 365, 5 * 365))
+        recorder = self.recorder_ids.get(spec.code)
+        self._stages(plan, since, recorder)
+        self._knowledge(plan, since, recorder, area_codes)
+        self._channels(plan, since, recorder)
+        self._questions(plan, since, recorder, area_codes)
+        # The profile's current stage is the newest stage change, as the stage service keeps it.
+        kol.current_stage = plan.stages[-1][STAGE_FIELDS.index("stage")]
+        kol.stage_since = plan.stages[-1][STAGE_FIELDS.index("changed_at")]
+        return plan
+
+    def _name(self, country: str) -> tuple[str, str]:
+        local = LOCAL_NAMES.get(country)
+        if local is not None and self.rng.random() < 0.6:
+            return self.rng.choice(local[0]), self.rng.choice(local[1])
+        return self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+
+    def _title(self, tier: int, country: str) -> str:
+        professor = self.rng.random() < {1: 0.6, 2: 0.25, 3: 0.05}[tier]
+        if not professor:
+            return "Dr"
+        # German-speaking countries keep the doctorate beside the professorship.
+        return "Prof. Dr" if country in {"DE", "AT", "CH"} else "Prof."
+
+    def _email(self, first_name: str, last_name: str, institution: InstitutionSpec) -> str:
+        if self.rng.random() < 0.3:
+            return ""
+        return f"{_ascii(first_name)}.{_ascii(last_name)}@{institution.domain}"
+
+    def _external_ids(self, index: int, tier: int, country: str) -> dict[str, str]:
+        rng = self.rng
+        ids = {ExternalIdSystem.CRM.value: f"HCP-{index + 1:07d}"}
+        if country == "US":
+            # NPIs start with 1 or 2; the tenth digit is the Luhn check over the 80840 prefix.
+            body = "1" + f"{(index * 7_654_321 + self.npi_offset) % 10**8:08d}"
+            ids[ExternalIdSystem.NPI.value] = body + _luhn_check_digit("80840" + body)
+        if rng.random() < {1: 0.9, 2: 0.6, 3: 0.2}[tier]:
+            digits = "00000002" + f"{(index * 3_456_789 + self.orcid_offset) % 10**7:07d}"
+            digits += _orcid_check_char(digits)
+            ids[ExternalIdSystem.ORCID.value] = "-".join(digits[i : i + 4] for i in range(0, 16, 4))
+        if rng.random() < {1: 0.8, 2: 0.5, 3: 0.15}[tier]:
+            ids[ExternalIdSystem.OPENALEX.value] = (
+                f"A5{(index * 987_654_321 + self.openalex_offset) % 10**9:09d}"
+            )
+        return ids
+
+    def _at(self, moment: datetime) -> datetime:
+        """The same day at a plausible working hour, so timelines do not all read 00:00."""
+        slot = self.rng.randrange(48)  # quarter hours from 07:00 to 18:45
+        return moment.replace(hour=7 + slot // 4, minute=15 * (slot % 4))
+
+    def _stages(self, plan: _KolPlan, since: datetime, recorder: int | None) -> None:
+        """Mostly forward through the journey, sometimes back a step, up to a stage the KOL
+        will not pass; national leaders go further and faster than local physicians."""
+        rng = self.rng
+        tier = plan.kol.tier
+        gap_days = {1: (60, 300), 2: (90, 400), 3: (120, 480)}[tier]
+        furthest = rng.choices(range(len(STAGES)), FURTHEST_STAGE_WEIGHTS[tier])[0]
+        stage, previous, at = 0, "", self._at(since)
+        while True:
+            name = STAGES[stage]
+            notes = STAGE_NOTES.get(name, ("Imported from the field CRM.",))
+            note = rng.choice(notes) if rng.random() < 0.5 else ""
+            plan.stages.append((name, previous, at, note, recorder))
+            at = self._at(at + timedelta(days=rng.randint(*gap_days)))
+            if at >= ANCHOR or stage == furthest:
+                return
+            previous = name
+            stage = stage - 1 if stage > 1 and rng.random() < 0.12 else stage + 1
+
+    def _knowledge(
+        self, plan: _KolPlan, since: datetime, recorder: int | None, area_codes: list[str]
+    ) -> None:
+        """Assessments per area and per product of interest, levels rising over the years."""
+        rng = self.rng
+        subjects: list[tuple[int | None, int | None]] = []
+        for code in area_codes:
+            subjects.append((self.reference.areas[code].pk, None))
+            products = self.products_by_area[code]
+            for _, product in rng.sample(products, rng.randint(0, min(2, len(products)))):
+                subjects.append((None, product.pk))
+        for area_id, product_id in subjects:
+            level = rng.randint(1, 2) + (1 if plan.kol.tier == 1 else 0)
+            at = self._at(since + timedelta(days=rng.randint(20, 200)))
+            while at < ANCHOR:
+                plan.knowledge.append((area_id, product_id, level, at, "", recorder))
+                if level < 5 and rng.random() < 0.45:
+                    level += 1
+                at = self._at(at + timedelta(days=rng.randint(200, 500)))
+
+    def _channels(self, plan: _KolPlan, since: datetime, recorder: int | None) -> None:
+        """One to three snapshots of preferred channels and times, some with e-mail consent."""
+        rng = self.rng
+        at = self._at(since + timedelta(days=rng.randint(0, 120)))
+        for _ in range(rng.randint(1, 3)):
+            if at >= ANCHOR:
+                return
+            consent = rng.random() < 0.6
+            channels = rng.sample(CHANNELS, rng.randint(1, 3))
+            if not consent:
+                # E-mail is a preferred channel only with consent.
+                channels = [c for c in channels if c != Channel.EMAIL] or [Channel.IN_PERSON.value]
+            preferred_times = rng.choice(PREFERRED_TIMES)
+            plan.channels.append((channels, preferred_times, consent, at, "", recorder))
+            at = self._at(at + timedelta(days=rng.randint(180, 720)))
+
+    def _questions(
+        self, plan: _KolPlan, since: datetime, recorder: int | None, area_codes: list[str]
+    ) -> None:
+        """Questions about the area's products; older ones are mostly answered."""
+        rng = self.rng
+        span = (ANCHOR - since).days
+        how_many = rng.choices((0, 1, 2, 3, 4), (25, 30, 25, 12, 8))[0]
+        for days in sorted(rng.randrange(span) for _ in range(how_many)):
+            code = rng.choice(area_codes)
+            spec, _ = rng.choice(self.products_by_area[code])
+            off_label = [i.name for i in spec.indications if i.approved_on is None]
+            templates = [t for t in QUESTIONS[code] if off_label or "{off_label}" not in t[0]]
+            question, answer = rng.choice(templates)
+            words = {
+                "generic": spec.generic_name,
+                "brand": spec.name,
+                "off_label": _in_sentence(rng.choice(off_label)) if off_label else "",
+            }
+            asked_at = self._at(since + timedelta(days=days))
+            age = (ANCHOR - asked_at).days
+            if rng.random() < (0.9 if age > 45 else 0.3):
+                answered_at = min(asked_at + timedelta(days=rng.randint(1, 30), hours=2), ANCHOR)
+                status, summary = QuestionStatus.ANSWERED.value, answer.format(**words)
+            else:
+                answered_at, status, summary = None, QuestionStatus.OPEN.value, ""
+            plan.questions.append(
+                (
+                    question.format(**words),
+                    self.reference.areas[code].pk,
+                    status,
+                    asked_at,
+                    answered_at,
+                    summary,
+                    recorder,
+                )
+            )

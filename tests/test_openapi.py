@@ -1,0 +1,105 @@
+"""The API's published contract: /api/v1/openapi.json and the docs page.
+
+The schema is compared with ``tests/snapshots/openapi.json`` so it cannot change by accident.
+After an intended change, regenerate the snapshot and review its diff:
+
+    UPDATE_SNAPSHOTS=1 pytest tests/test_openapi.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles import finders
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "openapi.json"
+
+REQUIRED = {
+    "/api/v1/health": {"get"},
+    "/api/v1/me": {"get"},
+    "/api/v1/kols": {"get", "post"},
+    "/api/v1/kols/{kol_id}": {"get", "patch"},
+    "/api/v1/kols/{kol_id}/stage": {"post"},
+    "/api/v1/kols/{kol_id}/knowledge": {"post"},
+    "/api/v1/kols/{kol_id}/channel-preferences": {"post"},
+    "/api/v1/kols/{kol_id}/timeline": {"get"},
+    "/api/v1/kols/{kol_id}/questions": {"get", "post"},
+    "/api/v1/kols/{kol_id}/questions/{question_id}": {"patch"},
+}
+
+
+@pytest.fixture
+def schema(client) -> dict:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_schema_lists_every_required_path_and_method(schema):
+    missing = {
+        f"{method.upper()} {path}"
+        for path, methods in REQUIRED.items()
+        for method in methods
+        if method not in schema["paths"].get(path, {})
+    }
+    assert missing == set()
+
+
+def test_schema_offers_bearer_and_session_authentication(schema):
+    schemes = schema["components"]["securitySchemes"]
+    kinds = {(s["type"], s.get("scheme", s.get("in"))) for s in schemes.values()}
+    assert ("http", "bearer") in kinds
+    assert ("apiKey", "cookie") in kinds
+
+
+def test_health_is_the_only_operation_without_authentication(schema):
+    open_operations = {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if not operation.get("security")
+    }
+    assert open_operations == {"GET /api/v1/health"}
+
+
+def test_no_api_operation_writes_the_audit_trail(schema):
+    writes = [
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in {"post", "put", "patch", "delete"} and "audit" in path.lower()
+    ]
+    assert writes == []
+
+
+def test_schema_matches_the_snapshot(schema):
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        SNAPSHOT.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
+    assert SNAPSHOT.exists(), "No snapshot yet: run UPDATE_SNAPSHOTS=1 pytest tests/test_openapi.py"
+    stored = json.loads(SNAPSHOT.read_text())
+    assert schema == stored, (
+        "The OpenAPI schema changed. If that was intended, run "
+        "UPDATE_SNAPSHOTS=1 pytest tests/test_openapi.py and review the diff of "
+        "tests/snapshots/openapi.json."
+    )
+
+
+def test_docs_page_uses_only_local_static_assets(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    urls = re.findall(r"""(?:src|href)=["']([^"']+)["']""", html)
+    assert urls, "the docs page should load its Swagger UI assets"
+    remote = [u for u in urls if re.match(r"^(https?:)?//", u)]
+    assert remote == []
+    assert not re.search(r"https?://", html)
+    static = [u for u in urls if u.startswith("/static/")]
+    assert any(u.endswith(".js") for u in static)
+    assert any(u.endswith(".css") for u in static)
+    for url in static:
+        assert finders.find(url.removeprefix("/static/")), f"{url} is not a local static file"

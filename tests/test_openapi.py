@@ -29,6 +29,20 @@ REQUIRED = {
     "/api/v1/kols/{kol_id}/timeline": {"get"},
     "/api/v1/kols/{kol_id}/questions": {"get", "post"},
     "/api/v1/kols/{kol_id}/questions/{question_id}": {"patch"},
+    "/api/v1/interactions": {"get", "post"},
+    "/api/v1/interactions/{interaction_id}": {"get", "patch"},
+    "/api/v1/interactions/{interaction_id}/complete": {"post"},
+    "/api/v1/interactions/{interaction_id}/cancel": {"post"},
+    "/api/v1/interactions/{interaction_id}/ical": {"get"},
+    "/api/v1/inquiries": {"get", "post"},
+    "/api/v1/inquiries/{inquiry_id}": {"get"},
+    "/api/v1/inquiries/{inquiry_id}/start": {"post"},
+    "/api/v1/inquiries/{inquiry_id}/respond": {"post"},
+    "/api/v1/inquiries/{inquiry_id}/close": {"post"},
+    "/api/v1/inquiries/referrals": {"get", "post"},
+    "/api/v1/inquiries/referrals/{inquiry_id}": {"get"},
+    "/api/v1/follow-ups": {"get", "post"},
+    "/api/v1/follow-ups/{follow_up_id}": {"patch"},
 }
 
 
@@ -64,6 +78,35 @@ def test_health_is_the_only_operation_without_authentication(schema):
         if not operation.get("security")
     }
     assert open_operations == {"GET /api/v1/health"}
+
+
+def test_every_operation_documents_its_refusals(schema):
+    # 401 for anyone not signed in, 403 for a role the firewall refuses, 422 for bad input.
+    missing = {
+        f"{method.upper()} {path}": sorted({"401", "403", "422"} - set(operation["responses"]))
+        for path, operations in schema["paths"].items()
+        if path != "/api/v1/health" and not path.startswith("/api/v1/me")
+        for method, operation in operations.items()
+    }
+    assert {op: codes for op, codes in missing.items() if codes} == {}
+
+
+def test_a_referral_as_published_carries_no_answer(schema):
+    referral = schema["components"]["schemas"]["ReferralOut"]["properties"]
+    assert set(referral) == {"id", "kol", "question", "received_at", "status", "closed_at"}
+
+
+def test_engagement_inputs_carry_examples(schema):
+    schemas = schema["components"]["schemas"]
+    for name, field in (
+        ("InteractionIn", "starts_at"),
+        ("InteractionIn", "channel"),
+        ("InteractionCompleteIn", "questions"),
+        ("InquiryIn", "channel_received"),
+        ("InquiryRespondIn", "delivery_channel"),
+        ("FollowUpDraftIn", "title"),
+    ):
+        assert schemas[name]["properties"][field].get("examples"), (name, field)
 
 
 def test_no_api_operation_writes_the_audit_trail(schema):

@@ -53,3 +53,6 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 api.add_router("/", "kolbridge.core.api.router")
 api.add_router("/kols", "kolbridge.kols.api.router")
+api.add_router("/interactions", "kolbridge.engagements.api.interactions_router")
+api.add_router("/inquiries", "kolbridge.engagements.api.inquiries_router")
+api.add_router("/follow-ups", "kolbridge.engagements.api.follow_ups_router")

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ninja",
     "kolbridge.core",
     "kolbridge.kols",
+    "kolbridge.engagements",
     "kolbridge.demo",
 ]
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("kols/", include("kolbridge.kols.urls")),
+    path("engagements/", include("kolbridge.engagements.urls")),
     path("", include("kolbridge.core.urls")),
 ]

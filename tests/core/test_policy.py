@@ -29,6 +29,29 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("kol_question", "view"): {"msl", "medical_lead", "pv_officer"},
     ("kol_question", "create"): {"msl", "medical_lead"},
     ("kol_question", "change"): {"msl", "medical_lead"},
+    # Engagements (issue 3). Interaction records, notes, topics and questions raised are the
+    # field team's: the MSLs who hold them and their medical lead. Reviewers (content), PV
+    # (adverse events) and administrators have no need for meeting notes.
+    ("interaction", "view"): {"msl", "medical_lead"},
+    ("interaction", "create"): {"msl", "medical_lead"},
+    ("interaction", "change"): {"msl", "medical_lead"},
+    ("interaction", "complete"): {"msl", "medical_lead"},
+    ("interaction", "cancel"): {"msl", "medical_lead"},
+    # The reduced view: only that an interaction with an HCP took place on a date, for the
+    # commercial roles that may not see the interaction itself.
+    ("interaction_fact", "view"): {"product_manager", "sales_rep"},
+    # Inquiries and their answers are medical; PV reads them for possible adverse events but
+    # neither captures nor answers them. No commercial role ever reads them.
+    ("inquiry", "view"): {"msl", "medical_lead", "pv_officer"},
+    ("inquiry", "create"): {"msl", "medical_lead"},
+    ("inquiry", "respond"): {"msl", "medical_lead"},
+    ("inquiry", "close"): {"msl", "medical_lead"},
+    # The sales rep's one compliant path: refer a question and see its status (their own).
+    ("inquiry_referral", "view"): {"sales_rep"},
+    ("inquiry_referral", "create"): {"sales_rep"},
+    ("follow_up", "view"): {"msl", "medical_lead"},
+    ("follow_up", "create"): {"msl", "medical_lead"},
+    ("follow_up", "change"): {"msl", "medical_lead"},
 }
 EXPECTED: dict[tuple[str, str, str], bool] = {
     (role, resource, action): role in roles
@@ -37,9 +60,13 @@ EXPECTED: dict[tuple[str, str, str], bool] = {
 }
 
 COMMERCIAL = ("product_manager", "sales_rep")
-MEDICAL_ONLY = [("kol_question", a) for a in ("view", "create", "change")] + [
-    ("kol_journey", a) for a in ("view", "record")
-]
+MEDICAL_ONLY = (
+    [("kol_question", a) for a in ("view", "create", "change")]
+    + [("kol_journey", a) for a in ("view", "record")]
+    + [("interaction", a) for a in ("view", "create", "change", "complete", "cancel")]
+    + [("inquiry", a) for a in ("view", "create", "respond", "close")]
+    + [("follow_up", a) for a in ("view", "create", "change")]
+)
 
 
 def matrix_cells() -> list[tuple[str, str, str]]:
@@ -228,3 +255,40 @@ def test_audit_entries_about_questions_are_hidden_from_roles_that_may_not_see_qu
             not EXPECTED[(role, "kol_question", "view")]
         ), role
         assert ("kol.stage_change" in prefixes) is (not EXPECTED[(role, "kol_journey", "view")])
+
+
+# ---- engagements in the matrix --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "sales_rep"])
+def test_only_a_sales_rep_refers_a_question_to_medical(role):
+    assert policy.role_may(role, "inquiry_referral", "create") is False
+    assert policy.role_may(role, "inquiry_referral", "view") is False
+    assert policy.role_may("sales_rep", "inquiry_referral", "create") is True
+
+
+@pytest.mark.parametrize("role", COMMERCIAL)
+def test_commercial_roles_get_only_the_reduced_interaction_fact(role):
+    assert policy.role_may(role, "interaction_fact", "view") is True
+    assert policy.role_may(role, "interaction", "view") is False
+
+
+@pytest.mark.django_db
+def test_sales_rep_answering_an_inquiry_is_refused_naming_the_firewall_rule(rep):
+    with pytest.raises(Forbidden) as refused:
+        policy.require(rep, "inquiry", "respond")
+    assert "Firewall rule" in refused.value.message
+    assert "Sales rep" in refused.value.message
+    assert "never answers" in refused.value.message
+
+
+@pytest.mark.django_db
+def test_audit_entries_about_engagements_are_hidden_from_roles_that_may_not_see_them(personas):
+    for role, user in personas.items():
+        hidden = policy.hidden_audit_actions(user)
+        for prefix, resource in (
+            ("interaction.", "interaction"),
+            ("inquiry.", "inquiry"),
+            ("follow_up.", "follow_up"),
+        ):
+            assert (prefix in hidden) is (not EXPECTED[(role, resource, "view")]), (role, prefix)

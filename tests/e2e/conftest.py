@@ -128,3 +128,17 @@ def sign_in(live_server: Any) -> Callable[[Page, User], None]:
         expect(page.get_by_test_id("whoami")).to_contain_text(user.get_role_display())
 
     return _sign_in
+
+
+@pytest.fixture
+def sales_rep(world: World) -> User:
+    """A sales representative who calls on the HCPs of the world's territory."""
+    return user_add(
+        actor=None,
+        username="ravi.rep",
+        role="sales_rep",
+        password=PASSWORD,
+        territory_code="E2E-NE",
+        first_name="Ravi",
+        last_name="Rao",
+    )

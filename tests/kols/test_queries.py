@@ -15,9 +15,11 @@ from kolbridge.kols.models import (
     KolChannelPreference,
     KolExternalId,
     KolKnowledgeAssessment,
+    KolSearchToken,
     KolStageChange,
     ScientificQuestion,
 )
+from kolbridge.kols.search import kol_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +47,9 @@ def add_kols(ref, n: int) -> list[Kol]:
         kol.therapeutic_areas.add(ref.card, ref.onc)
     KolExternalId.objects.bulk_create(
         KolExternalId(kol=kol, system="crm", value=f"CRM-{kol.pk}") for kol in kols
+    )
+    KolSearchToken.objects.bulk_create(
+        KolSearchToken(kol=kol, token=token) for kol in kols for token in kol_tokens(kol)
     )
     return kols
 

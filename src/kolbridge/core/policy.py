@@ -85,6 +85,52 @@ FIREWALL: dict[str, Resource] = {
             },
             "a KOL's scientific questions are medical only and never reach commercial roles",
         ),
+        Resource(
+            "interaction",
+            "MSL interactions (notes, topics, questions raised)",
+            {
+                "view": frozenset({MSL, LEAD}),
+                "create": frozenset({MSL, LEAD}),
+                "change": frozenset({MSL, LEAD}),
+                "complete": frozenset({MSL, LEAD}),
+                "cancel": frozenset({MSL, LEAD}),
+            },
+            "interaction records and their notes are medical only",
+        ),
+        Resource(
+            "interaction_fact",
+            "the fact that a medical interaction with an HCP took place on a date",
+            {"view": frozenset({PM, REP})},
+            "only commercial roles need this reduced view; medical roles see the interaction",
+        ),
+        Resource(
+            "inquiry",
+            "medical information requests (inquiries) and their answers",
+            {
+                "view": frozenset({MSL, LEAD, PV}),
+                "create": frozenset({MSL, LEAD}),
+                "respond": frozenset({MSL, LEAD}),
+                "close": frozenset({MSL, LEAD}),
+            },
+            "inquiries are answered by medical only; a sales representative refers a question "
+            "to medical and never answers it",
+        ),
+        Resource(
+            "inquiry_referral",
+            "referrals of an HCP's medical question to medical",
+            {"view": frozenset({REP}), "create": frozenset({REP})},
+            "referring is the sales representative's path; medical staff capture inquiries",
+        ),
+        Resource(
+            "follow_up",
+            "follow-up tasks",
+            {
+                "view": frozenset({MSL, LEAD}),
+                "create": frozenset({MSL, LEAD}),
+                "change": frozenset({MSL, LEAD}),
+            },
+            "follow-ups of medical interactions and inquiries stay with medical",
+        ),
     ]
 }
 

@@ -56,11 +56,13 @@ from kolbridge.kols.models import (
     KolChannelPreference,
     KolExternalId,
     KolKnowledgeAssessment,
+    KolSearchToken,
     KolStageChange,
     QuestionStatus,
     ScientificQuestion,
     Stage,
 )
+from kolbridge.kols.search import kol_tokens
 
 # History is dated back from here, so a run next year writes the same rows as one today.
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC)
@@ -320,7 +322,7 @@ def _orcid_check_char(digits: str) -> str:
 
 
 class _RowWriter:
-    """Inserts generated rows of one table with one ``executemany`` per chunk.
+    """Inserts generated rows of one table with one statement per chunk.
 
     ``bulk_create`` builds a model instance and compiles SQL for every row; at 100,000 KOLs
     (about 1.6 million history rows) that was most of the seeding time. These rows are made
@@ -345,21 +347,27 @@ class _RowWriter:
             else:
                 self.adapters.append(None)
         quote = connection.ops.quote_name
+        table = quote(meta.db_table)
         names = ", ".join(quote(getattr(c, "column", c.name)) for c in columns)
         placeholders = ", ".join(["%s"] * len(columns))
         # Table and column names come from the models, never from input; values are parameters.
-        self.sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
+        self.insert_sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
+        self.copy_sql = f"COPY {table} ({names}) FROM STDIN"
 
     def write(self, rows: list[Row]) -> None:
-        if not rows:
-            return
         adapters = self.adapters
         params = [
             tuple(v if adapt is None else adapt(v) for adapt, v in zip(adapters, row, strict=True))
             for row in rows
         ]
         with connection.cursor() as cursor:
-            cursor.executemany(self.sql, params)
+            if connection.vendor == "postgresql":
+                # psycopg's executemany costs a round trip per row; COPY streams them all.
+                with cursor.copy(self.copy_sql) as copy:
+                    for row in params:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(self.insert_sql, params)
 
 
 class _KolGenerator:
@@ -391,6 +399,7 @@ class _KolGenerator:
             for name, model, fields in (
                 ("areas", Kol.therapeutic_areas.through, ("therapeuticarea",)),
                 ("external_ids", KolExternalId, ("system", "value")),
+                ("search_tokens", KolSearchToken, ("token",)),
                 ("stages", KolStageChange, (*STAGE_FIELDS, "recorded_at")),
                 ("knowledge", KolKnowledgeAssessment, (*KNOWLEDGE_FIELDS, "recorded_at")),
                 ("channels", KolChannelPreference, (*CHANNEL_FIELDS, "recorded_at")),
@@ -413,6 +422,10 @@ class _KolGenerator:
         w = self.writers
         w["areas"].write([(p.kol.pk, area) for p in plans for area in p.area_ids])
         w["external_ids"].write([(p.kol.pk, *e) for p in plans for e in p.external_ids.items()])
+        # The words search finds a KOL by, as the profile services keep them.
+        w["search_tokens"].write(
+            [(p.kol.pk, token) for p in plans for token in sorted(kol_tokens(p.kol))]
+        )
         w["stages"].write([(p.kol.pk, *r, now) for p in plans for r in p.stages])
         w["knowledge"].write([(p.kol.pk, *r, now) for p in plans for r in p.knowledge])
         w["channels"].write([(p.kol.pk, *r, now) for p in plans for r in p.channels])

@@ -123,6 +123,21 @@ class KolExternalId(models.Model):
         return f"{self.get_system_display()} {self.value}"
 
 
+class KolSearchToken(models.Model):
+    """One word a KOL can be found by (see ``kols.search``); written with the profile."""
+
+    kol = models.ForeignKey(Kol, on_delete=models.CASCADE, related_name="search_tokens")
+    token = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "kol"], name="search_token_once_per_kol")
+        ]
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class HistoryEntry(models.Model):
     """What every longitudinal record carries: the KOL, when it held, who recorded it."""
 

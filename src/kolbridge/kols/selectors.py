@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from kolbridge.core import policy
 from kolbridge.core.errors import Forbidden, NotFound
@@ -14,9 +14,11 @@ from kolbridge.kols.models import (
     Kol,
     KolChannelPreference,
     KolKnowledgeAssessment,
+    KolSearchToken,
     QuestionStatus,
     ScientificQuestion,
 )
+from kolbridge.kols.search import prefix_upper_bound, query_prefixes
 from kolbridge.kols.timeline import TimelineEntry, timeline_for
 
 
@@ -33,15 +35,15 @@ def kol_search(
     therapeutic_area: str | None = None,
     territory: str | None = None,
 ) -> QuerySet[Kol]:
-    """KOLs the user may see, matching a text (name, specialty, institution) and filters."""
+    """KOLs the user may see, matching a text and filters. Every word of ``q`` must start a
+    word of the KOL's name, specialty, institution, department or city."""
     qs = kols_visible(user=user).select_related("territory")
-    for word in q.split():
-        qs = qs.filter(
-            Q(last_name__icontains=word)
-            | Q(first_name__icontains=word)
-            | Q(specialty__icontains=word)
-            | Q(institution__icontains=word)
-        )
+    for prefix in query_prefixes(q):
+        tokens = KolSearchToken.objects.filter(token__gte=prefix)
+        upper = prefix_upper_bound(prefix)
+        if upper is not None:
+            tokens = tokens.filter(token__lt=upper)
+        qs = qs.filter(pk__in=tokens.values("kol_id"))
     if tier is not None:
         qs = qs.filter(tier=tier)
     if stage:

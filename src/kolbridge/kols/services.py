@@ -22,11 +22,13 @@ from kolbridge.kols.models import (
     KolChannelPreference,
     KolExternalId,
     KolKnowledgeAssessment,
+    KolSearchToken,
     KolStageChange,
     QuestionStatus,
     ScientificQuestion,
     Stage,
 )
+from kolbridge.kols.search import kol_tokens
 from kolbridge.kols.validators import normalise_external_id
 
 PROFILE_FIELDS = (
@@ -116,6 +118,17 @@ def _territory_in_reach(actor: User, kol: Kol) -> None:
         raise Invalid({"territory": ["You may only keep KOLs in a territory within your reach."]})
 
 
+def _index_for_search(kol: Kol) -> None:
+    """Keep the KOL's search words in step with its profile."""
+    wanted = kol_tokens(kol)
+    stored = set(KolSearchToken.objects.filter(kol=kol).values_list("token", flat=True))
+    if stored - wanted:
+        KolSearchToken.objects.filter(kol=kol, token__in=stored - wanted).delete()
+    KolSearchToken.objects.bulk_create(
+        [KolSearchToken(kol=kol, token=token) for token in sorted(wanted - stored)]
+    )
+
+
 def _store_external_ids(actor: User, kol: Kol, ids: Mapping[str, str]) -> None:
     try:
         with transaction.atomic():
@@ -173,6 +186,7 @@ def kol_create(
         kol.save()
         kol.therapeutic_areas.set(areas)
         _store_external_ids(actor, kol, ids)
+        _index_for_search(kol)
         audit_record(
             actor=actor,
             action="kol.create",
@@ -239,6 +253,7 @@ def kol_update(
             kol.save()
         except IntegrityError as exc:
             raise Conflict(f"The change clashes with a stored record: {exc}") from exc
+        _index_for_search(kol)
         audit_record(
             actor=actor,
             action="kol.update",

@@ -8,7 +8,6 @@ error next to its field.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,18 +21,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from kolbridge.core import policy
+from kolbridge.core.audit_display import audit_rows_for
 from kolbridge.core.errors import Conflict, Forbidden, Invalid, NotFound
-from kolbridge.core.models import AuditEntry, User
-from kolbridge.core.selectors import audit_trail_for
+from kolbridge.core.models import User
 from kolbridge.kols import selectors, services
+from kolbridge.kols.actions import kol_actions_for
 from kolbridge.kols.forms import (
     ChannelPreferencesForm,
     KnowledgeForm,
@@ -145,58 +142,6 @@ def _channel_labels(journey: selectors.Journey | None) -> list[str]:
     return [labels.get(code, code) for code in journey.channels.channels]
 
 
-@dataclass(frozen=True)
-class AuditChange:
-    field: str
-    before: str | None  # None when the entry records something new, with nothing before it
-    after: str
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    entry: AuditEntry
-    changes: list[AuditChange]
-
-    @property
-    def action_parts(self) -> list[str]:
-        """The action code cut after each dot and underscore, where a narrow column may wrap."""
-        return re.split(r"(?<=[._])", self.entry.action)
-
-
-EMPTY = "—"
-# How the audit trail stores a moment (ISO 8601); other strings, ids included, stay as typed.
-STORED_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-
-
-def _plain(value: Any) -> str:
-    """A stored before/after value as a person reads it."""
-    if value is None or value == "" or value == [] or value == {}:
-        return EMPTY
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k} {_plain(v)}" for k, v in value.items())
-    if isinstance(value, str) and STORED_MOMENT.match(value) and (when := parse_datetime(value)):
-        return date_format(localtime(when), "j M Y, H:i")
-    return str(value)
-
-
-def _audit_row(entry: AuditEntry) -> AuditRow:
-    before = entry.before if isinstance(entry.before, dict) else None
-    after = entry.after if isinstance(entry.after, dict) else {}
-    changes = []
-    for name in dict.fromkeys([*(before or {}), *after]):
-        label = name.replace("_", " ")
-        if before is None:
-            if _plain(after.get(name)) != EMPTY:
-                changes.append(AuditChange(label, None, _plain(after.get(name))))
-        else:
-            changes.append(AuditChange(label, _plain(before.get(name)), _plain(after.get(name))))
-    return AuditRow(entry, changes)
-
-
 def _detail_response(
     request: KolRequest,
     kol: Kol,
@@ -218,16 +163,12 @@ def _detail_response(
             )
             for question in open_questions
         ]
-    audit_rows = audit_count = None
-    if policy.can(user, "audit_trail", "view"):
-        trail = audit_trail_for(user=user, object_type="kol", object_id=kol.pk)
-        audit_rows = [_audit_row(entry) for entry in trail[:AUDIT_ROWS_SHOWN]]
-        audit_count = len(audit_rows)
-        if audit_count == AUDIT_ROWS_SHOWN:
-            audit_count = trail.count()
+    trail = audit_rows_for(user=user, object_type="kol", object_id=kol.pk, limit=AUDIT_ROWS_SHOWN)
+    audit_rows, audit_count = trail if trail is not None else (None, None)
     context = {
         "kol": kol,
         "may_change": policy.can(user, "kol", "change", kol),
+        "actions": kol_actions_for(user=user, kol=kol),
         "may_record": policy.can(user, "kol_journey", "record", kol),
         "may_add_question": policy.can(user, "kol_question", "create", kol),
         "may_answer": policy.can(user, "kol_question", "change", kol),

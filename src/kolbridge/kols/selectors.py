@@ -11,6 +11,7 @@ from kolbridge.core import policy
 from kolbridge.core.errors import Forbidden, NotFound
 from kolbridge.core.models import User
 from kolbridge.kols.models import (
+    KnowledgeLevel,
     Kol,
     KolChannelPreference,
     KolKnowledgeAssessment,
@@ -93,18 +94,30 @@ def kol_journey(*, user: User, kol: Kol) -> Journey | None:
     if not policy.can(user, "kol_journey", "view", kol):
         return None
     latest: dict[tuple[str, int], KnowledgeNow] = {}
+    # Plain values, not model rows: this runs on every KOL page and detail call.
     rows = (
         KolKnowledgeAssessment.objects.filter(kol=kol)
-        .select_related("therapeutic_area", "product")
         .order_by("assessed_at", "id")
-    )
-    for row in rows:
-        kind = "product" if row.product_id else "therapeutic_area"
-        key = (kind, row.product_id or row.therapeutic_area_id or 0)
-        latest[key] = KnowledgeNow(
-            row.subject, kind, row.level, row.get_level_display(), row.assessed_at
+        .values_list(
+            "product_id",
+            "product__name",
+            "therapeutic_area_id",
+            "therapeutic_area__name",
+            "level",
+            "assessed_at",
         )
-    channels = KolChannelPreference.objects.filter(kol=kol).order_by("-effective_at", "-id").first()
+    )
+    for product_id, product, area_id, area, level, assessed_at in rows:
+        kind = "product" if product_id else "therapeutic_area"
+        latest[(kind, product_id or area_id or 0)] = KnowledgeNow(
+            product or area, kind, level, KnowledgeLevel(level).label, assessed_at
+        )
+    channels = (
+        KolChannelPreference.objects.filter(kol=kol)
+        .only("kol_id", "channels", "preferred_times", "email_consent", "effective_at")
+        .order_by("-effective_at", "-id")
+        .first()
+    )
     return Journey(
         stage=kol.current_stage,
         stage_label=kol.get_current_stage_display(),

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("core", "0001_initial"),
-        ("kols", "0002_kol_kol_search_covering"),
+        ("kols", "0002_kol_search_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -21,7 +21,7 @@ def index_existing_kols(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kols", "0002_kol_kol_search_covering"),
+        ("kols", "0001_initial"),
     ]
 
     operations = [

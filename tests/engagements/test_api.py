@@ -5,6 +5,7 @@ behaviours of issue 3 one by one."""
 from __future__ import annotations
 
 import json
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -149,18 +150,25 @@ WITH_ID = [e for e in ENDPOINTS if e.id_key]
 OUT_OF_REACH = [e for e in ENDPOINTS if e.outsider and e.id_key]
 
 
+def _answered(msl_a, kol_a):
+    row = capture(msl_a, kol_a, question="Already answered?")
+    return answer_and_close(msl_a, row, close=False)
+
+
 @pytest.fixture
-def ids(msl_a, kol_a, planned, inquiry_a, referral, follow_up_a) -> dict[str, int]:
-    answered = capture(msl_a, kol_a, question="Already answered?")
-    answer_and_close(msl_a, answered, close=False)
-    return {
-        "kol": kol_a.pk,
-        "interaction": planned.pk,
-        "inquiry": inquiry_a.pk,
-        "answered": answered.pk,
-        "referral": referral.pk,
-        "follow_up": follow_up_a.pk,
-    }
+def ids(request, msl_a, kol_a) -> dict[str, int]:
+    """The records the endpoint under test names in its path (only those: building records
+    is most of a test's time)."""
+    endpoint = request.node.callspec.params["endpoint"]
+    needed = {name for _, name, _, _ in string.Formatter().parse(endpoint.path) if name}
+    built = {"kol": kol_a.pk}
+    for key, fixture in (("interaction", "planned"), ("inquiry", "inquiry_a"),
+                         ("referral", "referral"), ("follow_up", "follow_up_a")):
+        if key in needed:
+            built[key] = request.getfixturevalue(fixture).pk
+    if "answered" in needed:
+        built["answered"] = _answered(msl_a, kol_a).pk
+    return built
 
 
 @pytest.fixture

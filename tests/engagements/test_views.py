@@ -86,14 +86,15 @@ ACCESS = [
 ]
 
 
-PAGES = list(dict.fromkeys(page for page, _, _ in ACCESS))
+PAGES = list(dict.fromkeys(screen for screen, _, _ in ACCESS))
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_answers_each_role_as_the_firewall_says(request, session_client, urls, page):
+# "page" would be pytest-playwright's fixture: these tests name theirs "screen".
+@pytest.mark.parametrize("screen", PAGES)
+def test_page_answers_each_role_as_the_firewall_says(request, session_client, urls, screen):
     wrong = []
-    for persona, status in [(who, code) for p, who, code in ACCESS if p == page]:
-        response = session_client(request.getfixturevalue(persona)).get(urls[page])
+    for persona, status in [(who, code) for p, who, code in ACCESS if p == screen]:
+        response = session_client(request.getfixturevalue(persona)).get(urls[screen])
         body = text(response)
         if response.status_code != status:
             wrong.append((persona, response.status_code, "expected", status))
@@ -104,12 +105,12 @@ def test_page_answers_each_role_as_the_firewall_says(request, session_client, ur
     assert wrong == []
 
 
-@pytest.mark.parametrize("page", [
+@pytest.mark.parametrize("screen", [
     "calendar", "interaction_create", "interaction_detail", "interaction_ical", "inquiry_queue",
     "inquiry_create", "inquiry_detail", "referral_list", "referral_create", "follow_up_list",
 ])
-def test_pages_send_anonymous_visitors_to_sign_in(outsider, urls, page):
-    response = outsider.get(urls[page])
+def test_pages_send_anonymous_visitors_to_sign_in(outsider, urls, screen):
+    response = outsider.get(urls[screen])
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
 

@@ -1,5 +1,5 @@
-"""The invented company behind the demo: reference data, demo users, names, institutions and
-the medical questions KOLs ask.
+"""The invented company behind the demo: reference data, demo users, names, institutions, the
+medical questions KOLs ask, and the words of meetings, inquiries and follow-ups.
 
 Plain data with no Django imports, kept apart from ``seed.py`` so the logic there stays short.
 Every brand, generic name and institution here is invented; cities and countries are real so
@@ -776,3 +776,150 @@ QUESTIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ),
     ),
 }
+
+# --- Engagements -----------------------------------------------------------------------------
+# Placeholders: {brand} and {generic} name a product of the meeting's area, {area} the area in a
+# sentence, {topic} one of the area's discussion topics below, {name} the KOL as addressed
+# ("Dr Chen", "Prof. Rossi"), {institution} their hospital.
+
+# What medical discusses in each area, as a phrase that fits "the ... data".
+TOPICS: dict[str, tuple[str, ...]] = {
+    "ONC": (
+        "CNS subgroup",
+        "hepatic safety",
+        "interstitial lung disease monitoring",
+        "overall survival update",
+        "dose modification",
+        "ECOG 2 real-world",
+        "drug-interaction",
+    ),
+    "CARD": (
+        "renal impairment",
+        "background-therapy LDL-C subgroup",
+        "echocardiographic monitoring",
+        "elderly subgroup",
+        "bleeding end point",
+        "post-ACS initiation",
+    ),
+    "IMM": (
+        "anti-TNF-experienced subgroup",
+        "herpes zoster and vaccination",
+        "pregnancy registry",
+        "immunogenicity",
+        "latent tuberculosis screening",
+        "randomised-withdrawal",
+    ),
+}
+
+AREA_IN_SENTENCE: dict[str, str] = {
+    "ONC": "oncology",
+    "CARD": "cardiology",
+    "IMM": "immunology",
+}
+
+# What the MSL means to achieve in a meeting (planned or completed).
+OBJECTIVES: tuple[str, ...] = (
+    "Present the {topic} data of {brand} and hear how they fit {name}'s practice.",
+    "Discuss the safety profile of {generic}, focusing on the {topic} data and the monitoring "
+    "the label recommends.",
+    "Share the latest congress data for {brand} and gather feedback on the {topic} results.",
+    "Understand the patient pathway at {institution} and where {generic} could fit in {area}.",
+    "Follow up on {name}'s question about the {topic} data; bring the published analysis.",
+    "Explore {name}'s interest in the {generic} investigator-initiated research programme.",
+    "Gather insights on unmet needs in {area} and on the current treatment algorithm.",
+    "Prepare the regional advisory board: agree the {topic} topics {name} would present.",
+    "Review {name}'s real-world experience with {brand} since the last meeting.",
+    "Introduce the medical team for {brand} and agree how {name} prefers to be kept informed.",
+)
+
+# Reactive meetings answer an unsolicited request; their objectives say so.
+REACTIVE_OBJECTIVES: tuple[str, ...] = (
+    "Respond to {name}'s unsolicited request about the {topic} data of {generic}.",
+    "Answer {name}'s unsolicited question on {brand} with the approved standard response.",
+)
+
+NOTES: tuple[str, ...] = (
+    "{name} reviewed the {topic} data of {brand} with interest and asked detailed questions on "
+    "the patient population. Discussion stayed within the approved label. No adverse event or "
+    "product complaint mentioned.",
+    "Walked through the {topic} analysis for {generic}. {name} described current practice at "
+    "{institution}: most patients reach the clinic late, after community treatment. No adverse "
+    "event mentioned.",
+    "Presented the updated efficacy and safety data of {brand}. {name} considers the {topic} "
+    "results relevant for the clinic's sicker patients but wants longer follow-up. No safety "
+    "information reported.",
+    "Short meeting between clinics. {name} had read the {topic} publication already and "
+    "focused on practical questions of monitoring and referral. No adverse event mentioned.",
+    "Discussed how {institution} selects patients for {generic} today and the barriers the team "
+    "sees (access, monitoring capacity). {name} shared views on the {topic} data. No adverse "
+    "event or product complaint mentioned.",
+    "{name} asked about data outside the label; explained that medical answers such questions "
+    "only on an unsolicited request and logged it. Rest of the meeting on the {topic} data.",
+    "Joint discussion with the department's fellows on the {topic} data of {brand}; {name} led "
+    "the case discussion. No adverse event mentioned.",
+)
+
+OUTCOMES: tuple[str, ...] = (
+    "Good engagement; {name} will review the {topic} analysis with the team.",
+    "{name} sees a place for {brand} after prior therapy and wants longer follow-up data.",
+    "Remains cautious about the {topic} data; needs more evidence before changing practice.",
+    "Interested in joining the regional advisory board on {area}.",
+    "Asked for the full publication; agreed to meet again after the next congress.",
+    "Supportive of {generic} in the approved population; concerns about monitoring workload.",
+    "Shared a clinical-practice insight on referral delays at {institution}.",
+)
+
+NEXT_STEPS: tuple[str, ...] = (
+    "Send the published {topic} analysis (approved reprint).",
+    "Schedule a follow-up video call in six to eight weeks.",
+    "Invite {name} to the {area} medical education webinar.",
+    "Route the off-label request to medical information for a standard response.",
+    "Propose {name} as a speaker for the regional advisory board.",
+    "Bring the {topic} FAQ answer to the next meeting.",
+)
+
+CANCEL_REASONS: tuple[str, ...] = (
+    "{name} was called to an emergency; to be rescheduled.",
+    "Clinic overran; {name} asked to move the meeting.",
+    "{name} on annual leave.",
+    "Replaced by a discussion at the congress.",
+    "Hospital visitor restrictions during the respiratory season.",
+)
+
+# A follow-up's title; the interaction or inquiry it comes from gives the context.
+FOLLOW_UP_TITLES: tuple[str, ...] = (
+    "Send the {topic} data to {name}",
+    "Book the next meeting with {name}",
+    "Share the approved {brand} FAQ on the {topic} data",
+    "Check that {name} received the reprint",
+    "Propose {name} for the advisory board",
+    "Confirm {name}'s webinar registration",
+)
+
+# Unsolicited questions medical information receives besides the scientific ones (QUESTIONS):
+# (question, response). Same placeholders as QUESTIONS.
+INQUIRY_QUESTIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Can {generic} tablets be crushed or dispersed for a patient who cannot swallow them?",
+        "Sent the standard response: no data on crushed or dispersed tablets; the label's "
+        "administration section applies.",
+    ),
+    (
+        "How long is {brand} stable outside the refrigerator?",
+        "Sent the in-use stability data from the summary of product characteristics.",
+    ),
+    (
+        "What should a patient do after a missed dose of {generic}?",
+        "Sent the standard response quoting the missed-dose advice of the label.",
+    ),
+    (
+        "Is there a managed access programme for {brand} for a patient outside the approved "
+        "indication?",
+        "Explained the company's managed access policy and where to apply; no promotion of "
+        "unapproved use.",
+    ),
+    (
+        "Can {generic} be taken with St John's wort or grapefruit juice?",
+        "Sent the drug-interaction section and the interaction study summary.",
+    ),
+)

@@ -1,11 +1,16 @@
-"""Build the demo company: reference data, one demo user per role, and KOLs with two to five
-years of history (journey stages, knowledge, channel preferences, scientific questions).
+"""Build the demo company: reference data, one demo user per role, KOLs with two to five
+years of history (journey stages, knowledge, channel preferences, scientific questions), and
+their engagements (interactions, inquiries, follow-ups; see ``engagements.py``).
 
-The same seed gives the same rows: every choice comes from one ``random.Random(seed)`` drawn in
-a fixed order, and history is dated back from a fixed anchor, never from today. KOLs are
-written in chunks of a thousand (the per-record services would take hours at 100,000 KOLs):
-the profiles with ``bulk_create``, their history rows with one ``executemany`` per table.
-Each KOL gets one ``kol.seed`` entry in the audit chain, so ``audit verify`` holds.
+The same seed gives the same rows: every choice comes from ``random.Random`` streams seeded
+from ``seed`` and drawn in a fixed order (one for the KOLs, one for their engagements, so the
+KOLs do not depend on how many interactions are asked for), and KOL history is dated back from
+a fixed anchor, never from today. Only the present part of the engagements (meetings planned
+for the coming weeks, what is overdue now) follows the day the seed runs; ``engagements.py``
+says why. KOLs are written in chunks of a thousand (the per-record services would take hours at
+100,000 KOLs): the profiles with ``bulk_create``, every other row with one ``executemany`` (or
+``COPY`` on PostgreSQL) per table and chunk. Each KOL, interaction and inquiry gets one
+``<type>.seed`` entry in the audit chain, so ``audit verify`` holds.
 """
 
 from __future__ import annotations
@@ -15,12 +20,11 @@ import time
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from functools import cache, partial
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as day_time
+from functools import cache
 
-from django.db import connection, models, transaction
-from django.db.models import Model
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kolbridge.core.audit import AuditEvent, audit_record, audit_record_many
@@ -49,6 +53,17 @@ from kolbridge.demo.data import (
     ProductSpec,
     TerritorySpec,
 )
+from kolbridge.demo.engagements import (
+    INTERACTIONS_PER_KOL,
+    Catalogue,
+    EngagementGenerator,
+    Person,
+    SeededKol,
+    Team,
+)
+from kolbridge.demo.rows import IdSequence, Row, RowWriter, working_time
+from kolbridge.demo.words import draw_question
+from kolbridge.engagements.models import FollowUp, Inquiry, Interaction, InteractionQuestion
 from kolbridge.kols.models import (
     Channel,
     ExternalIdSystem,
@@ -83,7 +98,18 @@ FURTHEST_STAGE_WEIGHTS = {
 # The US territories hold more KOLs than each European one.
 TERRITORY_WEIGHTS = {"North America": 3, "Europe": 2}
 
-Progress = Callable[[int, int], None]
+
+@dataclass(frozen=True)
+class SeedProgress:
+    """How far the seed has come: KOLs written of all, and interactions written of all."""
+
+    kols: int
+    kols_total: int
+    interactions: int
+    interactions_total: int
+
+
+Progress = Callable[[SeedProgress], None]
 
 
 def demo_password(username: str) -> str:
@@ -114,11 +140,13 @@ def existing_data() -> dict[str, int]:
 
 @dataclass(frozen=True)
 class SeedSummary:
-    """What ``seed_demo`` wrote: row counts by kind, and how long it took."""
+    """What ``seed_demo`` wrote: row counts by kind, how long it took, and the day the present
+    part of the engagements was placed around."""
 
     seed: int
     seconds: float
     counts: dict[str, int]
+    today: date
 
     @property
     def history_rows(self) -> int:
@@ -141,6 +169,12 @@ class _Reference:
     products: list[tuple[ProductSpec, Product]]
     territories: list[tuple[TerritorySpec, Territory]]
 
+    def catalogue(self) -> Catalogue:
+        by_area: dict[str, list[tuple[ProductSpec, int]]] = {}
+        for spec, product in self.products:
+            by_area.setdefault(spec.area_code, []).append((spec, product.pk))
+        return Catalogue({code: area.pk for code, area in self.areas.items()}, by_area)
+
 
 # Column order of the history rows the generator builds; ``kol`` and ``recorded_at`` are added
 # when a chunk is written.
@@ -155,6 +189,7 @@ CHANNEL_FIELDS = (
     "recorded_by",
 )
 QUESTION_FIELDS = (
+    "id",
     "text",
     "therapeutic_area",
     "status",
@@ -163,7 +198,6 @@ QUESTION_FIELDS = (
     "answer_summary",
     "recorded_by",
 )
-Row = tuple[Any, ...]
 
 
 @dataclass
@@ -171,22 +205,33 @@ class _KolPlan:
     """One KOL and its history, built in memory before the chunk is written."""
 
     kol: Kol
+    area_codes: list[str]
     area_ids: list[int]
     external_ids: dict[str, str]
+    since: datetime
     stages: list[Row] = field(default_factory=list)
     knowledge: list[Row] = field(default_factory=list)
     channels: list[Row] = field(default_factory=list)
     questions: list[Row] = field(default_factory=list)
 
 
-def seed_demo(*, kols: int = 300, seed: int = 42, progress: Progress | None = None) -> SeedSummary:
+def seed_demo(
+    *,
+    kols: int = 300,
+    interactions: int | None = None,
+    seed: int = 42,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> SeedSummary:
     """Load the demo company into an empty database, in one transaction.
 
-    Raises ``DatabaseNotEmpty`` (having written nothing) if any KOL, user or reference data
-    is already there.
+    ``interactions`` is the total over all KOLs (default ``INTERACTIONS_PER_KOL`` per KOL);
+    ``today`` is the day the present part of the engagements is placed around (default the
+    current date). Raises ``DatabaseNotEmpty`` (having written nothing) if any KOL, user or
+    reference data is already there.
     """
     started = time.monotonic()
-    rng = random.Random(seed)
+    day = today or timezone.localdate()
     with transaction.atomic():
         # Checked inside the transaction: on SQLite it holds the write lock from BEGIN, so no
         # one can fill the database between the check and the first insert.
@@ -194,9 +239,27 @@ def seed_demo(*, kols: int = 300, seed: int = 42, progress: Progress | None = No
         if found:
             raise DatabaseNotEmpty(found)
         reference = _seed_reference()
-        recorders = _seed_users()
-        _KolGenerator(rng, reference, recorders).write(kols, progress)
-    return SeedSummary(seed, time.monotonic() - started, _counts())
+        users = _seed_users()
+        # History times are quarter hours, so each value recurs many times and its database
+        # form is worth computing once.
+        adapt_datetime = cache(connection.ops.adapt_datetimefield_value)
+        questions = IdSequence(ScientificQuestion)
+        engagements = EngagementGenerator(
+            rng=random.Random(f"{seed}:engagements"),
+            total=INTERACTIONS_PER_KOL * kols if interactions is None else interactions,
+            teams=_teams(users),
+            catalogue=reference.catalogue(),
+            history_end=ANCHOR,
+            today=timezone.make_aware(datetime.combine(day, day_time.min)),
+            questions=questions,
+            adapt_datetime=adapt_datetime,
+        )
+        generator = _KolGenerator(
+            random.Random(seed), reference, users, questions, engagements, adapt_datetime
+        )
+        generator.write(kols, progress)
+        IdSequence.reset(engagements.sequences())
+    return SeedSummary(seed, time.monotonic() - started, _counts(), day)
 
 
 def _counts() -> dict[str, int]:
@@ -212,6 +275,10 @@ def _counts() -> dict[str, int]:
         "knowledge assessments": KolKnowledgeAssessment.objects.count(),
         "channel preferences": KolChannelPreference.objects.count(),
         "scientific questions": ScientificQuestion.objects.count(),
+        "interactions": Interaction.objects.count(),
+        "questions raised in interactions": InteractionQuestion.objects.count(),
+        "inquiries": Inquiry.objects.count(),
+        "follow-ups": FollowUp.objects.count(),
         "audit entries": AuditEntry.objects.count(),
     }
 
@@ -244,8 +311,7 @@ def _seed_reference() -> _Reference:
 
 
 def _seed_users() -> dict[str, User]:
-    """Create every demo user through the user service (so each is audited); returns the MSL
-    who records history for each territory."""
+    """Create every demo user through the user service (so each is audited), by username."""
     created: dict[str, User] = {}
     for spec in DEMO_USERS:
         user = user_add(
@@ -264,11 +330,37 @@ def _seed_users() -> dict[str, User]:
         if spec.superuser:
             _grant_django_admin(user)
         created[spec.username] = user
-    return {
-        spec.territory: created[spec.username]
-        for spec in DEMO_USERS
-        if spec.role == "msl" and spec.territory
-    }
+    return created
+
+
+def _teams(users: dict[str, User]) -> dict[str, Team]:
+    """Who works each territory that has an MSL: the MSL, the colleagues who may join their
+    meetings (their lead, the other MSLs of the region), and the sales rep of the territory."""
+    region = {spec.code: spec.region for spec in TERRITORIES}
+    msls = [s for s in DEMO_USERS if s.role == "msl" and s.territory]
+    reps = {s.territory: s.username for s in DEMO_USERS if s.role == "sales_rep" and s.territory}
+
+    def person(username: str) -> Person:
+        return Person(users[username].pk, username)
+
+    teams = {}
+    for spec in msls:
+        assert spec.territory is not None  # filtered above; tells the type checker
+        colleagues = [spec.manager] if spec.manager else []
+        colleagues += [
+            other.username
+            for other in msls
+            if other is not spec
+            and other.territory
+            and region[other.territory] == region[spec.territory]
+        ]
+        rep = reps.get(spec.territory)
+        teams[spec.territory] = Team(
+            person(spec.username),
+            tuple(person(name) for name in colleagues),
+            person(rep) if rep else None,
+        )
+    return teams
 
 
 def _grant_django_admin(user: User) -> None:
@@ -290,13 +382,6 @@ def _ascii(text: str) -> str:
     """A name as it appears in an e-mail address: no accents, spaces or apostrophes."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(ch for ch in folded.lower() if ch.isalnum())
-
-
-def _in_sentence(indication: str) -> str:
-    """Lower-case an indication's first letter unless it starts an acronym (EGFR, NYHA)."""
-    if len(indication) > 1 and indication[1].islower():
-        return indication[0].lower() + indication[1:]
-    return indication
 
 
 def _luhn_check_digit(payload: str) -> str:
@@ -321,64 +406,28 @@ def _orcid_check_char(digits: str) -> str:
     return "X" if check == 10 else str(check)
 
 
-class _RowWriter:
-    """Inserts generated rows of one table with one statement per chunk.
-
-    ``bulk_create`` builds a model instance and compiles SQL for every row; at 100,000 KOLs
-    (about 1.6 million history rows) that was most of the seeding time. These rows are made
-    by the generator below and valid by construction, so only the values whose database form
-    differs by backend (datetimes, JSON) go through Django's adapters.
-    """
-
-    def __init__(
-        self,
-        model: type[Model],
-        fields: Sequence[str],
-        adapt_datetime: Callable[[datetime], Any],
-    ) -> None:
-        meta = model._meta
-        columns = [meta.get_field(name) for name in fields]
-        self.adapters: list[Callable[[Any], Any] | None] = []
-        for column in columns:
-            if isinstance(column, models.DateTimeField):
-                self.adapters.append(adapt_datetime)
-            elif isinstance(column, models.JSONField):
-                self.adapters.append(partial(column.get_db_prep_save, connection=connection))
-            else:
-                self.adapters.append(None)
-        quote = connection.ops.quote_name
-        table = quote(meta.db_table)
-        names = ", ".join(quote(getattr(c, "column", c.name)) for c in columns)
-        placeholders = ", ".join(["%s"] * len(columns))
-        # Table and column names come from the models, never from input; values are parameters.
-        self.insert_sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
-        self.copy_sql = f"COPY {table} ({names}) FROM STDIN"
-
-    def write(self, rows: list[Row]) -> None:
-        adapters = self.adapters
-        params = [
-            tuple(v if adapt is None else adapt(v) for adapt, v in zip(adapters, row, strict=True))
-            for row in rows
-        ]
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # psycopg's executemany costs a round trip per row; COPY streams them all.
-                with cursor.copy(self.copy_sql) as copy:
-                    for row in params:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(self.insert_sql, params)
-
-
 class _KolGenerator:
     """Draws KOLs and their history from one random stream, in a fixed order."""
 
     def __init__(
-        self, rng: random.Random, reference: _Reference, recorders: dict[str, User]
+        self,
+        rng: random.Random,
+        reference: _Reference,
+        users: dict[str, User],
+        questions: IdSequence,
+        engagements: EngagementGenerator,
+        adapt_datetime: Callable[[datetime], object],
     ) -> None:
         self.rng = rng
         self.reference = reference
-        self.recorder_ids = {code: user.pk for code, user in recorders.items()}
+        # The MSL of a territory records its KOLs' history.
+        self.recorder_ids = {
+            spec.territory: users[spec.username].pk
+            for spec in DEMO_USERS
+            if spec.role == "msl" and spec.territory
+        }
+        self.question_ids = questions
+        self.engagements = engagements
         self.territory_weights = [
             TERRITORY_WEIGHTS[spec.region] for spec, _ in reference.territories
         ]
@@ -391,11 +440,8 @@ class _KolGenerator:
         self.npi_offset = rng.randrange(10**8)
         self.orcid_offset = rng.randrange(10**7)
         self.openalex_offset = rng.randrange(10**9)
-        # History times are quarter hours of the last five years, so each value recurs many
-        # times and its database form is worth computing once.
-        adapt_datetime = cache(connection.ops.adapt_datetimefield_value)
         self.writers = {
-            name: _RowWriter(model, ("kol", *fields), adapt_datetime)
+            name: RowWriter(model, ("kol", *fields), adapt_datetime)
             for name, model, fields in (
                 ("areas", Kol.therapeutic_areas.through, ("therapeuticarea",)),
                 ("external_ids", KolExternalId, ("system", "value")),
@@ -408,11 +454,40 @@ class _KolGenerator:
         }
 
     def write(self, total: int, progress: Progress | None) -> None:
+        interactions = 0
         for start in range(0, total, CHUNK_SIZE):
             plans = [self._plan(i) for i in range(start, min(total, start + CHUNK_SIZE))]
             self._write_chunk(plans)
+            done = start + len(plans)
+            interactions += self.engagements.write([self._seeded(p) for p in plans], total - done)
             if progress is not None:
-                progress(start + len(plans), total)
+                progress(SeedProgress(done, total, interactions, self.engagements.total))
+
+    @staticmethod
+    def _seeded(plan: _KolPlan) -> SeededKol:
+        """What the engagement generator needs of a KOL just written."""
+        kol = plan.kol
+        product = KNOWLEDGE_FIELDS.index("product")
+        channels, consent, effective_at = (
+            CHANNEL_FIELDS.index(name) for name in ("channels", "email_consent", "effective_at")
+        )
+        question_id, asked_at, area = (
+            QUESTION_FIELDS.index(name) for name in ("id", "asked_at", "therapeutic_area")
+        )
+        return SeededKol(
+            pk=kol.pk,
+            name=f"{kol.title} {kol.last_name}",
+            tier=kol.tier,
+            territory=kol.territory.code,
+            institution=kol.institution,
+            since=plan.since,
+            area_codes=tuple(plan.area_codes),
+            product_ids=tuple(r[product] for r in plan.knowledge if r[product] is not None),
+            channels=tuple(
+                (r[effective_at], tuple(r[channels]), r[consent]) for r in plan.channels
+            ),
+            questions=tuple((r[question_id], r[asked_at], r[area]) for r in plan.questions),
+        )
 
     def _write_chunk(self, plans: Sequence[_KolPlan]) -> None:
         # bulk_create fills in the new primary keys (RETURNING on SQLite and PostgreSQL); the
@@ -487,13 +562,16 @@ class _KolGenerator:
             email=self._email(first_name, last_name, institution),
             territory=territory,
         )
-        plan = _KolPlan(
-            kol=kol,
-            area_ids=[self.reference.areas[c].pk for c in area_codes],
-            external_ids=self._external_ids(index, tier, institution.country),
-        )
+        external_ids = self._external_ids(index, tier, institution.country)
         # Each KOL has been followed for two to five years before the anchor date.
         since = ANCHOR - timedelta(days=rng.randint(2 * 365, 5 * 365))
+        plan = _KolPlan(
+            kol=kol,
+            area_codes=area_codes,
+            area_ids=[self.reference.areas[c].pk for c in area_codes],
+            external_ids=external_ids,
+            since=since,
+        )
         recorder = self.recorder_ids.get(spec.code)
         self._stages(plan, since, recorder)
         self._knowledge(plan, since, recorder, area_codes)
@@ -540,9 +618,7 @@ class _KolGenerator:
         return ids
 
     def _at(self, moment: datetime) -> datetime:
-        """The same day at a plausible working hour, so timelines do not all read 00:00."""
-        slot = self.rng.randrange(48)  # quarter hours from 07:00 to 18:45
-        return moment.replace(hour=7 + slot // 4, minute=15 * (slot % 4))
+        return working_time(self.rng, moment)
 
     def _stages(self, plan: _KolPlan, since: datetime, recorder: int | None) -> None:
         """Mostly forward through the journey, sometimes back a step, up to a stage the KOL
@@ -609,24 +685,19 @@ class _KolGenerator:
         for days in sorted(rng.randrange(span) for _ in range(how_many)):
             code = rng.choice(area_codes)
             spec, _ = rng.choice(self.products_by_area[code])
-            off_label = [i.name for i in spec.indications if i.approved_on is None]
-            templates = [t for t in QUESTIONS[code] if off_label or "{off_label}" not in t[0]]
-            question, answer = rng.choice(templates)
-            words = {
-                "generic": spec.generic_name,
-                "brand": spec.name,
-                "off_label": _in_sentence(rng.choice(off_label)) if off_label else "",
-            }
+            question, answer = draw_question(rng, spec, QUESTIONS[code])
             asked_at = self._at(since + timedelta(days=days))
             age = (ANCHOR - asked_at).days
             if rng.random() < (0.9 if age > 45 else 0.3):
                 answered_at = min(asked_at + timedelta(days=rng.randint(1, 30), hours=2), ANCHOR)
-                status, summary = QuestionStatus.ANSWERED.value, answer.format(**words)
+                status, summary = QuestionStatus.ANSWERED.value, answer
             else:
                 answered_at, status, summary = None, QuestionStatus.OPEN.value, ""
             plan.questions.append(
                 (
-                    question.format(**words),
+                    # Numbered here: interactions link to the questions raised in them.
+                    self.question_ids.take(),
+                    question,
                     self.reference.areas[code].pk,
                     status,
                     asked_at,

@@ -1,6 +1,7 @@
-"""``kolbridge seed-demo [--kols N] [--seed S]``: load the deterministic demo company into an
-empty database. On a database that already holds data it writes nothing and exits with
-status 3, so a caller can tell "already loaded" from a failure."""
+"""``kolbridge seed-demo [--kols N] [--interactions N] [--seed S] [--if-empty]``: load the
+deterministic demo company into an empty database. On a database that already holds data it
+writes nothing and exits with status 3, so a caller can tell "already loaded" from a failure;
+with ``--if-empty`` it says so in one line and exits with status 0 (``make run`` uses this)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kolbridge.demo.seed import DatabaseNotEmpty, seed_demo
+from kolbridge.demo.engagements import INTERACTIONS_PER_KOL
+from kolbridge.demo.seed import DatabaseNotEmpty, SeedProgress, seed_demo
 
 ALREADY_LOADED_STATUS = 3
 # Long runs report progress at most this often (seconds), short ones only at the end.
@@ -27,28 +29,51 @@ def _count(value: str) -> int:
 class Command(BaseCommand):
     help = (
         "Load deterministic demo data (reference data, one user per role, KOLs with years of "
-        "history) into an empty database. Exits with status 3, writing nothing, if the "
-        "database already holds data."
+        "history, their interactions, inquiries and follow-ups) into an empty database. Exits "
+        "with status 3, writing nothing, if the database already holds data (status 0 with "
+        "--if-empty)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--kols", type=_count, default=300, help="How many KOLs (300)")
+        parser.add_argument(
+            "--interactions",
+            type=_count,
+            default=None,
+            help=f"How many interactions in all ({INTERACTIONS_PER_KOL} per KOL)",
+        )
         parser.add_argument("--seed", type=int, default=42, help="Random seed (42)")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="On a database that already holds data, say so and exit with status 0",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         last_report = started
 
-        def progress(done: int, total: int) -> None:
+        def progress(done: SeedProgress) -> None:
             nonlocal last_report
             now = time.monotonic()
-            if now - last_report >= PROGRESS_EVERY or done == total:
+            if now - last_report >= PROGRESS_EVERY or done.kols == done.kols_total:
                 last_report = now
-                self.stderr.write(f"KOLs {done:,}/{total:,} ({now - started:.0f} s)")
+                self.stderr.write(
+                    f"KOLs {done.kols:,}/{done.kols_total:,}, interactions "
+                    f"{done.interactions:,}/{done.interactions_total:,} ({now - started:.0f} s)"
+                )
 
         try:
-            summary = seed_demo(kols=options["kols"], seed=options["seed"], progress=progress)
+            summary = seed_demo(
+                kols=options["kols"],
+                interactions=options["interactions"],
+                seed=options["seed"],
+                progress=progress,
+            )
         except DatabaseNotEmpty as exc:
+            if options["if_empty"]:
+                self.stderr.write(f"{exc} Demo data not loaded; the database is left as it is.")
+                return
             raise CommandError(
                 f"{exc} seed-demo only fills an empty database and has written nothing. "
                 "Start from a fresh one (for the default SQLite file, remove "
@@ -66,6 +91,10 @@ class Command(BaseCommand):
             f"{c['knowledge assessments']:,} knowledge assessments, "
             f"{c['channel preferences']:,} channel preferences, "
             f"{c['scientific questions']:,} scientific questions)\n"
+            f"  {c['interactions']:,} interactions "
+            f"(raising {c['questions raised in interactions']:,} of the questions), "
+            f"{c['inquiries']:,} inquiries, {c['follow-ups']:,} follow-ups; meetings planned "
+            f"and items due around {summary.today:%Y-%m-%d}\n"
             f"  {c['audit entries']:,} audit entries\n"
             "Demo logins: kolbridge demo-logins"
         )

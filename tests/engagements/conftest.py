@@ -20,6 +20,7 @@ RAISED = "Does zentorimab cross the blood-brain barrier?"
 INQUIRY_QUESTION = "Can zentorimab be given with a strong CYP3A4 inhibitor?"
 REFERRED_QUESTION = "Is there paediatric exposure data for zentorimab?"
 ANSWER = "No paediatric pharmacokinetic data exist; the label restricts use to adults"
+KOL_A_QUESTION = "Is there data on zentorimab dosing in renal impairment?"
 
 
 def today_start() -> datetime:
@@ -30,6 +31,37 @@ def earlier_today() -> datetime:
     """A moment today that has already passed, whatever time the test runs at."""
     start = today_start()
     return start + (timezone.now() - start) / 2
+
+
+@pytest.fixture
+def kol_a(msl_a):
+    """The suite's kol_a (Dr Amelia Okafor, territory NE, one open scientific question) without
+    the learning-journey history the root fixture records: engagement tests rarely read it and
+    it is most of a test's database work. Tests that need a journey record it themselves."""
+    from kolbridge.kols import services
+
+    kol = services.kol_create(
+        actor=msl_a,
+        title="Dr",
+        first_name="Amelia",
+        last_name="Okafor",
+        specialty="Medical oncology",
+        institution="NE University Hospital",
+        city="Boston",
+        country="us",
+        territory_code="NE",
+        tier=1,
+        therapeutic_area_codes=["ONC"],
+        external_ids={"npi": "1234567893"},
+    )
+    services.kol_question_add(
+        actor=msl_a,
+        kol=kol,
+        text=KOL_A_QUESTION,
+        therapeutic_area_code="ONC",
+        asked_at=timezone.now() - timedelta(days=10),
+    )
+    return kol
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from kolbridge.engagements import services
-from tests.engagements.conftest import NEXT_STEPS, NOTES, OUTCOME, RAISED, plan
+from tests.engagements.conftest import NEXT_STEPS, NOTES, OBJECTIVES, OUTCOME, RAISED, plan
 from tests.utils import get
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_ics_carries_the_summary_start_and_end_of_the_meeting(msl_a, kol_a, kol_
     assert event.decoded("sequence") == row.version
 
 
-def test_ics_never_carries_notes_outcome_next_steps_or_questions(msl_a, planned, as_user):
+def test_ics_never_carries_objectives_notes_outcome_next_steps_or_questions(msl_a, planned, as_user):
     services.interaction_complete(
         actor=msl_a, interaction=planned, notes=NOTES, outcome=OUTCOME, next_steps=NEXT_STEPS,
         questions=[RAISED],
@@ -49,7 +49,7 @@ def test_ics_never_carries_notes_outcome_next_steps_or_questions(msl_a, planned,
     raw = response.content.decode()
     # Folded lines would hide a match: compare against the unfolded property values too.
     values = " ".join(str(v) for v in event.values())
-    for secret in (NOTES, OUTCOME, NEXT_STEPS, RAISED):
+    for secret in (OBJECTIVES, NOTES, OUTCOME, NEXT_STEPS, RAISED):
         assert secret not in raw
         assert secret not in values
 

@@ -682,3 +682,29 @@ def test_roles_outside_the_field_team_cannot_create_follow_ups(request, persona)
             actor=request.getfixturevalue(persona),
             draft=services.FollowUpDraft("x", timezone.localdate()),
         )
+
+
+def test_a_follow_up_cannot_be_handed_to_an_msl_outside_team_and_territory(msl_a, msl_b, planned):
+    with pytest.raises(Invalid, match="outside your team and territory"):
+        services.interaction_complete(
+            actor=msl_a, interaction=planned,
+            follow_ups=[services.FollowUpDraft("Send reprint", timezone.localdate(), "", "msl_b")],
+        )
+    planned.refresh_from_db()
+    assert planned.status == "planned"
+
+
+def test_a_follow_up_can_go_to_a_colleague_of_the_same_territory(msl_a, msl_c, kol_a, planned):
+    done = services.interaction_complete(
+        actor=msl_a, interaction=planned,
+        follow_ups=[services.FollowUpDraft("Send reprint", timezone.localdate(), "", "msl_c")],
+    )
+    assert [f.owner for f in done.follow_ups.all()] == [msl_c]
+
+
+def test_an_inquiry_linked_to_an_interaction_must_come_from_one_of_its_hcps(
+    msl_a, kol_a, kol_a2, ref
+):
+    meeting = plan(msl_a, [kol_a2])
+    with pytest.raises(Invalid, match="did not attend"):
+        capture(msl_a, kol_a, interaction=meeting)

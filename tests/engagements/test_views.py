@@ -18,6 +18,7 @@ from kolbridge.kols.models import ScientificQuestion
 from tests.engagements.conftest import (
     ANSWER,
     INQUIRY_QUESTION,
+    KOL_A_QUESTION,
     NEXT_STEPS,
     NOTES,
     OBJECTIVES,
@@ -186,7 +187,18 @@ def test_planning_a_meeting_leads_to_its_pre_call_plan(msl_a, kol_a, session_cli
 
 def test_pre_call_plan_gathers_what_the_msl_needs(msl_a, kol_a, planned, inquiry_a, follow_up_a,
                                                  session_client):
-    log(msl_a, [kol_a], starts_at=timezone.now() - timedelta(days=20))
+    from kolbridge.kols import services as kol_services
+
+    now = timezone.now()
+    kol_services.kol_stage_record(actor=msl_a, kol=kol_a, stage="exploring",
+                                  at=now - timedelta(days=90))
+    kol_services.kol_knowledge_record(actor=msl_a, kol=kol_a, level=3,
+                                      therapeutic_area_code="ONC", at=now - timedelta(days=60))
+    kol_services.kol_channel_preferences_record(
+        actor=msl_a, kol=kol_a, channels=["in_person", "video"], email_consent=False,
+        preferred_times="Tuesday mornings", at=now - timedelta(days=30),
+    )
+    log(msl_a, [kol_a], starts_at=now - timedelta(days=20))
     response = session_client(msl_a).get(
         reverse("engagements:interaction_detail", args=[planned.pk])
     )
@@ -197,7 +209,7 @@ def test_pre_call_plan_gathers_what_the_msl_needs(msl_a, kol_a, planned, inquiry
     assert "Stage: Exploring" in body  # the KOL's stage
     assert "Oncology: " in body  # knowledge level per therapeutic area
     assert "Channels: In person, Video call · prefers Tuesday mornings" in body
-    assert "Is there data on zentorimab dosing in renal impairment?" in body  # open question
+    assert KOL_A_QUESTION in body  # open question
     assert RAISED in body  # raised in the earlier meeting, still open
     assert OUTCOME in body and NEXT_STEPS in body  # last interaction and its next steps
     assert INQUIRY_QUESTION in body  # open inquiry

@@ -160,8 +160,16 @@ def interaction_detail(request: HttpRequest, interaction_id: int) -> dict[str, A
 
 @interactions_router.get(
     "/{interaction_id}/ical",
-    response={200: str, **ERRORS},
+    response=ERRORS,
     summary="The interaction as an iCalendar event (text/calendar)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "One VEVENT: who and when, never notes, topics or questions",
+                "content": {"text/calendar": {"schema": {"type": "string"}}},
+            }
+        }
+    },
 )
 def interaction_ical(request: HttpRequest, interaction_id: int) -> HttpResponse:
     user: Any = request.user

@@ -11,8 +11,8 @@ from kolbridge.engagements.models import Interaction, InteractionStatus
 
 
 def interaction_ics(interaction: Interaction) -> bytes:
-    """One VEVENT. It carries who and when, never the medical notes: calendars get synced to
-    places the firewall does not reach."""
+    """One VEVENT. It carries who and when, never objectives, notes or questions: calendars get
+    synced to places the firewall does not reach."""
     calendar = Calendar()
     calendar.add("prodid", "-//Kolbridge//Engagements//EN")
     calendar.add("version", "2.0")
@@ -23,7 +23,7 @@ def interaction_ics(interaction: Interaction) -> bytes:
     event.add("dtstart", interaction.starts_at)
     event.add("dtend", interaction.starts_at + timedelta(minutes=interaction.duration_minutes))
     event.add("summary", f"{interaction.get_channel_display()}: {names}")
-    event.add("description", interaction.objectives)
+    event.add("description", "Details and the pre-call plan are in Kolbridge.")
     event.add("sequence", interaction.version)
     status = {
         InteractionStatus.PLANNED: "CONFIRMED",

@@ -210,14 +210,20 @@ def register_engagement_providers() -> None:
     register_my_work_section(_inquiries_section)
     register_my_work_section(_referrals_section)
     register_kol_action(
-        resource="interaction", action="create", label="Plan a meeting",
+        resource="interaction",
+        action="create",
+        label="Plan a meeting",
         url_name="engagements:interaction_create",
     )
     register_kol_action(
-        resource="inquiry", action="create", label="Capture an inquiry",
+        resource="inquiry",
+        action="create",
+        label="Capture an inquiry",
         url_name="engagements:inquiry_create",
     )
     register_kol_action(
-        resource="inquiry_referral", action="create", label="Refer a question to medical",
+        resource="inquiry_referral",
+        action="create",
+        label="Refer a question to medical",
         url_name="engagements:referral_create",
     )

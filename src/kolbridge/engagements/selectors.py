@@ -75,9 +75,7 @@ def interaction_get(*, user: User, interaction_id: int) -> Interaction:
     interaction = (
         interactions_visible(user=user)
         .select_related("owner", "therapeutic_area")
-        .prefetch_related(
-            "kols__territory", "msls", "products", "raised_questions__question__kol"
-        )
+        .prefetch_related("kols__territory", "msls", "products", "raised_questions__question__kol")
         .filter(pk=interaction_id)
         .first()
     )

@@ -35,6 +35,7 @@ from kolbridge.engagements.models import (
     InteractionStatus,
     Urgency,
 )
+from kolbridge.engagements.policies import team_ids
 from kolbridge.kols.models import Channel, Kol
 from kolbridge.kols.services import kol_question_add
 
@@ -328,6 +329,19 @@ def interaction_update(
     return current
 
 
+def _may_hand_to(actor: User, owner: User, kol: Kol | None) -> bool:
+    """A follow-up goes to oneself, one's lead or team, or a colleague of the same territory,
+    and only to someone who may see its KOL."""
+    if owner.pk == actor.pk:
+        return True
+    colleague = (
+        owner.pk in team_ids(actor)
+        or actor.pk in team_ids(owner)
+        or (owner.territory_id is not None and owner.territory_id == actor.territory_id)
+    )
+    return colleague and (kol is None or policy.can(owner, "kol", "view", kol))
+
+
 def _create_follow_ups(
     actor: User,
     drafts: Iterable[FollowUpDraft],
@@ -343,6 +357,15 @@ def _create_follow_ups(
             owner = User.objects.filter(username=draft.owner_username, is_active=True).first()
         if owner is None or owner.role not in FIELD_ROLES:
             raise Invalid({"follow_ups": [f"Unknown owner {draft.owner_username!r}."]})
+        if not _may_hand_to(actor, owner, kol):
+            raise Invalid(
+                {
+                    "follow_ups": [
+                        f"{owner.username} is outside your team and territory"
+                        + (" or cannot see this KOL." if kol is not None else ".")
+                    ]
+                }
+            )
         follow_up = FollowUp(
             title=draft.title.strip(),
             description=draft.description,
@@ -568,6 +591,8 @@ def inquiry_capture(
     policy.require(actor, "inquiry", "create")
     if not policy.can(actor, "kol", "view", kol):
         raise Invalid({"kol": ["Unknown KOL."]})
+    if interaction is not None and not interaction.kols.filter(pk=kol.pk).exists():
+        raise Invalid({"interaction": ["This HCP did not attend that interaction."]})
     inquiry = _new_inquiry(
         actor=actor,
         kol=kol,

@@ -39,7 +39,7 @@ def test_ics_carries_the_summary_start_and_end_of_the_meeting(msl_a, kol_a, kol_
     assert event.decoded("sequence") == row.version
 
 
-def test_ics_never_carries_objectives_notes_outcome_next_steps_or_questions(msl_a, planned, as_user):
+def test_ics_never_carries_objectives_notes_outcome_or_questions(msl_a, planned, as_user):
     services.interaction_complete(
         actor=msl_a, interaction=planned, notes=NOTES, outcome=OUTCOME, next_steps=NEXT_STEPS,
         questions=[RAISED],

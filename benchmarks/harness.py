@@ -435,6 +435,7 @@ def machine_cpu_seconds() -> tuple[float, float]:
 @dataclass(frozen=True)
 class ClientResult:
     latencies: list[float]
+    body_bytes: int
     errors: int
     error_samples: list[str]
     started: float
@@ -453,6 +454,7 @@ def client(
     """One client process: wait for the start signal, then send each request in turn until
     done or out of time."""
     latencies: list[float] = []
+    body_bytes = 0
     errors = 0
     samples: list[str] = []
     go.wait()
@@ -468,13 +470,20 @@ def client(
         except OSError as exc:  # a refused or timed-out request counts as a failed one
             answer = Response(0, b"", repr(exc).encode())
         latencies.append(time.perf_counter() - t0)
+        body_bytes += len(answer.body)
         if answer.status != expect:
             errors += 1
             if len(samples) < 3:
                 samples.append(f"{item.label} -> {answer.status} {answer.body[:200]!r}")
     results.put(
         ClientResult(
-            latencies, errors, samples, started, time.monotonic(), time.process_time() - cpu_started
+            latencies,
+            body_bytes,
+            errors,
+            samples,
+            started,
+            time.monotonic(),
+            time.process_time() - cpu_started,
         )
     )
 
@@ -530,6 +539,7 @@ def run_phase(
         "p99_ms": round(cuts[98] * 1000, 2),
         "max_ms": round(latencies[-1] * 1000, 2),
         "requests_per_s": round(len(latencies) / wall, 1),
+        "bytes_per_response": round(sum(o.body_bytes for o in outcomes) / len(latencies)),
         "server_cpu_ms_per_request": round(server_cpu * 1000 / len(latencies), 2),
         # Shares of all the machine's cores during the phase: the server, the clients (to show
         # they were not the limit), and everything else (other work on a shared machine).

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import models, transaction
 from django.utils import timezone
 
+from kolbridge.core import policy
 from kolbridge.core.audit import audit_verify
 from kolbridge.core.models import AuditEntry, Product, Territory, TherapeuticArea, User
 from kolbridge.demo.seed import seed_demo
@@ -246,3 +247,16 @@ def test_records_created_after_the_seed_get_fresh_keys():
     assert done.follow_ups.count() == 1
     assert Inquiry.objects.filter(pk=inquiry.pk).exists()
     assert audit_verify().ok
+
+
+def test_follow_ups_and_answers_stay_with_people_who_may_see_the_kol():
+    seed_demo(**SMALL)
+    follow_ups = FollowUp.objects.select_related("owner", "kol", "inquiry__kol")
+    for follow_up in follow_ups:
+        kol = follow_up.kol or (follow_up.inquiry.kol if follow_up.inquiry else None)
+        if kol is not None:
+            assert policy.can(follow_up.owner, "kol", "view", kol), follow_up
+    for inquiry in Inquiry.objects.select_related("responder", "kol").exclude(responder=None):
+        assert policy.can(inquiry.responder, "inquiry", "respond", inquiry), inquiry
+    for inquiry in Inquiry.objects.exclude(interaction=None):
+        assert inquiry.interaction.kols.filter(pk=inquiry.kol_id).exists()

@@ -49,7 +49,7 @@ from kolbridge.demo.data import (
     TOPICS,
     ProductSpec,
 )
-from kolbridge.demo.rows import IdSequence, Row, RowWriter, working_time
+from kolbridge.demo.rows import SEED_ACTOR_LABEL, IdSequence, Row, RowWriter, working_time
 from kolbridge.demo.words import draw_question
 from kolbridge.engagements.clock import inquiry_due_at
 from kolbridge.engagements.models import (
@@ -197,12 +197,20 @@ class Person:
 
 @dataclass(frozen=True)
 class Team:
-    """The people who work one territory's KOLs."""
+    """The people who work one territory's KOLs.
+
+    The MSL's lead and the other MSLs of the region sometimes join a meeting; follow-ups and
+    answers to inquiries stay with those who may see the KOL: the MSL and their lead.
+    """
 
     msl: Person
-    # Who may join the MSL's meetings or answer an inquiry: their lead, MSLs of the region.
-    colleagues: tuple[Person, ...]
+    lead: Person | None
+    region: tuple[Person, ...]  # the other MSLs of the region
     rep: Person | None  # the sales rep who refers HCPs' questions from this territory
+
+    @property
+    def colleagues(self) -> tuple[Person, ...]:
+        return ((self.lead,) if self.lead else ()) + self.region
 
 
 @dataclass(frozen=True)
@@ -375,7 +383,7 @@ class EngagementGenerator:
                 self._kol(kol, quota, chunk)
         for name, writer in self.writers.items():
             writer.write(chunk.rows[name])
-        audit_record_many(chunk.events, actor=None, actor_label="system (demo seed)")
+        audit_record_many(chunk.events, actor=None, actor_label=SEED_ACTOR_LABEL)
         return chunk.interactions
 
     def _frac(self, expected: float) -> int:
@@ -384,6 +392,8 @@ class EngagementGenerator:
         return whole + (1 if self.rng.random() < expected - whole else 0)
 
     def _kol(self, kol: SeededKol, quota: int, chunk: _Chunk) -> None:
+        """The KOL's ``quota`` interactions (the present first, the rest in its history),
+        then its inquiries."""
         rng = self.rng
         team = self.teams[kol.territory]
         starter = self.starters[kol.territory]
@@ -664,7 +674,7 @@ class EngagementGenerator:
                 self._follow_up(
                     title=rng.choice(FOLLOW_UP_TITLES).format(**words),
                     description=next_steps,
-                    owner=rng.choice(staff),
+                    owner=rng.choice([p for p in staff if p in (team.msl, team.lead)]),
                     due=due,
                     status=status,
                     done_at=done_at,
@@ -828,8 +838,8 @@ class EngagementGenerator:
             steps = max(1, (latest - received) // QUARTER)
             responded_at = received + QUARTER * rng.randint(min(8, steps), steps)
             response = answer
-            helped = team.colleagues and rng.random() < 0.2
-            responder = rng.choice(team.colleagues) if helped else team.msl
+            helped = team.lead is not None and rng.random() < 0.2
+            responder = team.lead if helped and team.lead else team.msl
             # The answer goes by e-mail where the KOL consented to it, else by phone.
             consent = self._preferences(kol, responded_at)[1]
             delivery = Channel.EMAIL.value if consent else Channel.PHONE.value

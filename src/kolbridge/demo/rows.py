@@ -18,6 +18,8 @@ from django.db import connection, models
 from django.db.models import Max, Model
 
 Row = tuple[Any, ...]
+# Who the audit entries of seeded records name as their author.
+SEED_ACTOR_LABEL = "system (demo seed)"
 
 
 class RowWriter:

@@ -12,14 +12,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from kolbridge.core import policy
 from kolbridge.core.audit import audit_record, snapshot
 from kolbridge.core.errors import Conflict, Invalid
-from kolbridge.core.models import Product, Role, TherapeuticArea, User
+from kolbridge.core.models import Role, User
+from kolbridge.core.validation import (
+    full_clean_or_invalid,
+    product_by_name,
+    products_by_names,
+    therapeutic_area_by_code,
+)
 from kolbridge.engagements.clock import inquiry_due_at
 from kolbridge.engagements.models import (
     FollowUp,
@@ -71,13 +76,6 @@ INQUIRY_FIELDS = (
     "closed_at",
 )
 FIELD_ROLES = {Role.MSL, Role.MEDICAL_LEAD}
-
-
-def _full_clean(instance: Any, exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise Invalid(exc.message_dict) from exc
 
 
 def _aware(value: datetime) -> datetime:
@@ -138,33 +136,6 @@ def _staff(actor: User, usernames: Iterable[str] | None) -> list[User]:
     return staff
 
 
-def _area(code: str | None) -> TherapeuticArea | None:
-    if not code:
-        return None
-    area = TherapeuticArea.objects.filter(code=code).first()
-    if area is None:
-        raise Invalid({"therapeutic_area": [f"Unknown therapeutic area {code!r}."]})
-    return area
-
-
-def _products(names: Iterable[str]) -> list[Product]:
-    names = list(dict.fromkeys(names))
-    products = list(Product.objects.filter(name__in=names))
-    unknown = sorted(set(names) - {p.name for p in products})
-    if unknown:
-        raise Invalid({"products": [f"Unknown product(s): {', '.join(unknown)}."]})
-    return products
-
-
-def _product(name: str | None) -> Product | None:
-    if not name:
-        return None
-    product = Product.objects.filter(name__iexact=name).first()
-    if product is None:
-        raise Invalid({"product": [f"Unknown product {name!r}."]})
-    return product
-
-
 def _not_in_future(value: datetime, field: str, what: str) -> None:
     if value > timezone.now() + timedelta(minutes=5):
         raise Invalid({field: [f"{what} cannot be in the future."]})
@@ -205,11 +176,11 @@ def interaction_create(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         owner=actor,
-        therapeutic_area=_area(therapeutic_area_code),
+        therapeutic_area=therapeutic_area_by_code(therapeutic_area_code),
         objectives=objectives,
     )
-    _full_clean(interaction, exclude=["owner"])
-    products = _products(product_names)
+    full_clean_or_invalid(interaction, exclude=["owner"])
+    products = products_by_names(product_names)
     with transaction.atomic():
         interaction.save()
         InteractionStaff.objects.bulk_create(
@@ -297,8 +268,8 @@ def interaction_update(
         if current.status == InteractionStatus.COMPLETED:
             _not_in_future(current.starts_at, "starts_at", "A completed interaction")
         if "therapeutic_area" in changes:
-            current.therapeutic_area = _area(changes["therapeutic_area"])
-        _full_clean(current, exclude=["owner"])
+            current.therapeutic_area = therapeutic_area_by_code(changes["therapeutic_area"])
+        full_clean_or_invalid(current, exclude=["owner"])
         if "kol_ids" in changes:
             kols = _attendees(actor, changes["kol_ids"])
             InteractionAttendee.objects.filter(interaction=current).delete()
@@ -312,7 +283,7 @@ def interaction_update(
                 [InteractionStaff(interaction=current, user=u) for u in staff]
             )
         if "products" in changes:
-            current.products.set(_products(changes["products"]))
+            current.products.set(products_by_names(changes["products"]))
         after = _interaction_snapshot(current)
         if after == before:
             return current
@@ -376,7 +347,9 @@ def _create_follow_ups(
             inquiry=inquiry,
             created_by=actor,
         )
-        _full_clean(follow_up, exclude=["owner", "created_by", "kol", "interaction", "inquiry"])
+        full_clean_or_invalid(
+            follow_up, exclude=["owner", "created_by", "kol", "interaction", "inquiry"]
+        )
         follow_up.save()
         audit_record(
             actor=actor,
@@ -429,7 +402,7 @@ def interaction_complete(
         current.status = InteractionStatus.COMPLETED
         current.completed_at = timezone.now()
         current.notes, current.outcome, current.next_steps = notes, outcome, next_steps
-        _full_clean(current, exclude=["owner"])
+        full_clean_or_invalid(current, exclude=["owner"])
         current.version += 1
         current.save()
         kols = list(current.kols.all())
@@ -561,7 +534,7 @@ def _new_inquiry(
     inquiry = Inquiry(
         kol=kol,
         question=question.strip(),
-        product=_product(product_name),
+        product=product_by_name(product_name),
         channel_received=channel_received,
         received_at=received,
         unsolicited_confirmed=True,
@@ -571,7 +544,7 @@ def _new_inquiry(
         captured_by=actor,
         interaction=interaction,
     )
-    _full_clean(inquiry, exclude=["kol", "captured_by", "interaction"])
+    full_clean_or_invalid(inquiry, exclude=["kol", "captured_by", "interaction"])
     return inquiry
 
 
@@ -703,7 +676,7 @@ def inquiry_respond(
         current.responded_at = timezone.now()
         current.status = InquiryStatus.ANSWERED
         current.version += 1
-        _full_clean(current, exclude=["kol", "captured_by", "interaction", "responder"])
+        full_clean_or_invalid(current, exclude=["kol", "captured_by", "interaction", "responder"])
         current.save()
         _audit_inquiry(actor, "inquiry.respond", current, before)
     return current

@@ -7,14 +7,20 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kolbridge.core import policy
 from kolbridge.core.audit import audit_record, snapshot
 from kolbridge.core.errors import Conflict, Invalid
-from kolbridge.core.models import Product, Territory, TherapeuticArea, User
+from kolbridge.core.models import User
+from kolbridge.core.validation import (
+    full_clean_or_invalid,
+    product_by_name,
+    territory_by_code,
+    therapeutic_area_by_code,
+    therapeutic_areas_by_codes,
+)
 from kolbridge.kols.models import (
     Channel,
     ExternalIdSystem,
@@ -52,31 +58,6 @@ def _profile_snapshot(kol: Kol) -> dict[str, Any]:
     data["therapeutic_areas"] = sorted(kol.therapeutic_areas.values_list("code", flat=True))
     data["external_ids"] = {e.system: e.value for e in kol.external_ids.all()}
     return data
-
-
-def _full_clean(instance: Any, exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise Invalid(exc.message_dict) from exc
-
-
-def _territory(code: str) -> Territory:
-    territory = Territory.objects.filter(code=code).first()
-    if territory is None:
-        raise Invalid({"territory": [f"Unknown territory {code!r}."]})
-    return territory
-
-
-def _therapeutic_areas(codes: Iterable[str]) -> list[TherapeuticArea]:
-    codes = list(dict.fromkeys(codes))
-    areas = list(TherapeuticArea.objects.filter(code__in=codes))
-    unknown = sorted(set(codes) - {a.code for a in areas})
-    if unknown:
-        raise Invalid(
-            {"therapeutic_areas": [f"Unknown therapeutic area(s): {', '.join(unknown)}."]}
-        )
-    return areas
 
 
 def _clean_external_ids(external_ids: Mapping[str, str]) -> dict[str, str]:
@@ -175,11 +156,11 @@ def kol_create(
         country=country.upper(),
         other_affiliations=other_affiliations or [],
         email=email,
-        territory=_territory(territory_code),
+        territory=territory_by_code(territory_code),
     )
-    _full_clean(kol, exclude=["current_stage", "stage_since"])
+    full_clean_or_invalid(kol, exclude=["current_stage", "stage_since"])
     _territory_in_reach(actor, kol)
-    areas = _therapeutic_areas(therapeutic_area_codes)
+    areas = therapeutic_areas_by_codes(therapeutic_area_codes)
     ids = _clean_external_ids(external_ids or {})
     with transaction.atomic():
         _check_external_ids_free(actor, None, ids)
@@ -233,11 +214,11 @@ def kol_update(
                     value = value.upper()
                 setattr(kol, name, value)
         if "territory" in changes:
-            kol.territory = _territory(changes["territory"])
+            kol.territory = territory_by_code(changes["territory"])
             _territory_in_reach(actor, kol)
-        _full_clean(kol, exclude=["current_stage", "stage_since"])
+        full_clean_or_invalid(kol, exclude=["current_stage", "stage_since"])
         if "therapeutic_areas" in changes:
-            kol.therapeutic_areas.set(_therapeutic_areas(changes["therapeutic_areas"]))
+            kol.therapeutic_areas.set(therapeutic_areas_by_codes(changes["therapeutic_areas"]))
         if "external_ids" in changes:
             requested: Mapping[str, str] = changes["external_ids"] or {}
             removed = [s for s, v in requested.items() if not (v or "").strip()]
@@ -301,7 +282,7 @@ def kol_stage_record(
             recorded_by=actor,
             note=note,
         )
-        _full_clean(change, exclude=["kol", "recorded_by"])
+        full_clean_or_invalid(change, exclude=["kol", "recorded_by"])
         change.save()
         # A backdated change slots in between two others: the next one now follows it.
         following = (
@@ -349,17 +330,8 @@ def kol_knowledge_record(
         raise Invalid(
             {"subject": ["Give either a therapeutic area or a product (exactly one of them)."]}
         )
-    area = product = None
-    if therapeutic_area_code:
-        area = TherapeuticArea.objects.filter(code=therapeutic_area_code).first()
-        if area is None:
-            raise Invalid(
-                {"therapeutic_area": [f"Unknown therapeutic area {therapeutic_area_code!r}."]}
-            )
-    else:
-        product = Product.objects.filter(name__iexact=product_name).first()
-        if product is None:
-            raise Invalid({"product": [f"Unknown product {product_name!r}."]})
+    area = therapeutic_area_by_code(therapeutic_area_code)
+    product = None if area else product_by_name(product_name)
     assessment = KolKnowledgeAssessment(
         kol=kol,
         therapeutic_area=area,
@@ -369,7 +341,7 @@ def kol_knowledge_record(
         recorded_by=actor,
         note=note,
     )
-    _full_clean(assessment, exclude=["kol", "recorded_by"])
+    full_clean_or_invalid(assessment, exclude=["kol", "recorded_by"])
     with transaction.atomic():
         assessment.save()
         audit_record(
@@ -421,7 +393,7 @@ def kol_channel_preferences_record(
         recorded_by=actor,
         note=note,
     )
-    _full_clean(preference, exclude=["kol", "recorded_by"])
+    full_clean_or_invalid(preference, exclude=["kol", "recorded_by"])
     with transaction.atomic():
         preference.save()
         audit_record(
@@ -460,13 +432,7 @@ def kol_question_add(
 ) -> ScientificQuestion:
     """Log a scientific question the KOL asked."""
     policy.require(actor, "kol_question", "create", kol)
-    area = None
-    if therapeutic_area_code:
-        area = TherapeuticArea.objects.filter(code=therapeutic_area_code).first()
-        if area is None:
-            raise Invalid(
-                {"therapeutic_area": [f"Unknown therapeutic area {therapeutic_area_code!r}."]}
-            )
+    area = therapeutic_area_by_code(therapeutic_area_code)
     question = ScientificQuestion(
         kol=kol,
         text=text.strip(),
@@ -474,7 +440,7 @@ def kol_question_add(
         asked_at=_when(asked_at, "asked_at"),
         recorded_by=actor,
     )
-    _full_clean(question, exclude=["kol", "recorded_by"])
+    full_clean_or_invalid(question, exclude=["kol", "recorded_by"])
     with transaction.atomic():
         question.save()
         audit_record(
@@ -522,7 +488,7 @@ def kol_question_update(
                     raise Invalid({"answered_at": ["Cannot be before the question was asked."]})
             else:
                 question.answered_at = None
-        _full_clean(question, exclude=["kol", "recorded_by"])
+        full_clean_or_invalid(question, exclude=["kol", "recorded_by"])
         question.save()
         after = snapshot(question, QUESTION_FIELDS)
         if after != before:

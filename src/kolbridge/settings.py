@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "kolbridge.core",
     "kolbridge.kols",
     "kolbridge.engagements",
+    "kolbridge.content",
     "kolbridge.demo",
 ]
 
@@ -152,6 +155,38 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "media/"
+
+# Background work (content expiry, notices) runs through the django-tasks API on the database
+# backend; `kolbridge db_worker` executes it. No broker for the default install.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("KOLBRIDGE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# Share e-mails go through Django's e-mail framework; the console backend until a real SMTP
+# relay is configured.
+EMAIL_BACKEND = os.environ.get(
+    "KOLBRIDGE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("KOLBRIDGE_FROM_EMAIL", "medical-affairs@kolbridge.local")
+# Public address used in share e-mails (the viewer link).
+SITE_URL = os.environ.get("KOLBRIDGE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Content library uploads larger than this are refused (bytes).
+CONTENT_MAX_UPLOAD_BYTES = int(os.environ.get("KOLBRIDGE_CONTENT_MAX_UPLOAD_BYTES", 100 * 2**20))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+# Share links expire after this many days unless the MSL picks another expiry.
+SHARE_LINK_DEFAULT_DAYS = 30
+SHARE_LINK_MAX_DAYS = 365
+# Whom the public viewer names when material is no longer available.
+MEDICAL_INFORMATION_CONTACT = os.environ.get(
+    "KOLBRIDGE_MEDICAL_INFORMATION_CONTACT",
+    "Medical Information, medinfo@kolbridge.local, +1 800 555 0100",
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -131,6 +131,70 @@ FIREWALL: dict[str, Resource] = {
             },
             "follow-ups of medical interactions and inquiries stay with medical",
         ),
+        Resource(
+            "content_item",
+            "content library items",
+            {
+                "view": EVERYONE,
+                "create": frozenset({MSL, LEAD, PM}),
+                "change": frozenset({MSL, LEAD, PM}),
+                "submit": frozenset({MSL, LEAD, PM}),
+                "withdraw": frozenset({REVIEWER, LEAD}),
+            },
+            "content is authored by medical staff and product managers and withdrawn by MLR "
+            "reviewers or medical leads",
+        ),
+        Resource(
+            "content_module",
+            "content modules (claims, figures, key messages, text blocks)",
+            {
+                "view": frozenset({MSL, LEAD, REVIEWER, PV, PM, ADMIN}),
+                "create": frozenset({MSL, LEAD, PM}),
+                "change": frozenset({MSL, LEAD, PM}),
+            },
+            "modules are authored by the same people who author content items",
+        ),
+        Resource(
+            "content_review",
+            "MLR review of content (sign-offs and returns)",
+            {
+                "view": frozenset({REVIEWER, LEAD, ADMIN}),
+                "sign": frozenset({REVIEWER}),
+                "return": frozenset({REVIEWER}),
+            },
+            "only MLR reviewers sign off or return content; every approval is an e-signature",
+        ),
+        Resource(
+            "presentation",
+            "personalized presentations for a KOL",
+            {
+                "view": frozenset({MSL, LEAD}),
+                "create": frozenset({MSL, LEAD}),
+                "change": frozenset({MSL, LEAD}),
+                "present": frozenset({MSL, LEAD}),
+            },
+            "presentations are scientific exchange with a KOL and belong to medical",
+        ),
+        Resource(
+            "share_link",
+            "share links to KOLs and what the KOLs viewed",
+            {
+                "view": frozenset({MSL, LEAD}),
+                "create": frozenset({MSL, LEAD}),
+                "revoke": frozenset({MSL, LEAD, REVIEWER}),
+            },
+            "sharing content with a KOL, and tracking what they viewed, is medical activity",
+        ),
+        Resource(
+            "email_template",
+            "approved e-mail templates for share links",
+            {
+                "view": frozenset({MSL, LEAD, REVIEWER, ADMIN}),
+                "create": frozenset({REVIEWER, ADMIN}),
+                "approve": frozenset({REVIEWER}),
+            },
+            "e-mail templates go to HCPs and are approved by MLR reviewers",
+        ),
     ]
 }
 

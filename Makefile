@@ -42,9 +42,14 @@ run: install var/secret_key
 	@$(RUN_ENV) $(BIN)/kolbridge collectstatic --noinput -v0
 	@$(RUN_ENV) $(BIN)/kolbridge seed-demo --if-empty
 	@$(RUN_ENV) $(BIN)/kolbridge demo-logins
+	@$(RUN_ENV) $(BIN)/kolbridge content-expire --schedule
+	@$(RUN_ENV) $(BIN)/kolbridge insights-regroup --schedule
 	@echo "Kolbridge is serving on http://$(HOST):$(PORT)/ (API docs: http://$(HOST):$(PORT)/api/v1/docs). Ctrl-C stops it."
-	@$(RUN_ENV) exec $(BIN)/gunicorn kolbridge.wsgi --bind $(HOST):$(PORT) --workers 2 \
-		--worker-class sync --access-logfile - --log-level warning
+	@# The task worker (the daily content expiry) runs beside the web server and stops with it.
+	@$(RUN_ENV) bash -c '$(BIN)/kolbridge db_worker --interval 5 -v0 & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT; \
+		$(BIN)/gunicorn kolbridge.wsgi --bind $(HOST):$(PORT) --workers 2 \
+		--worker-class sync --access-logfile - --log-level warning'
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-APPS_TOP_DOWN = ["engagements", "kols", "core"]
+APPS_TOP_DOWN = ["insights", "content", "engagements", "kols", "core"]
 
 
 @pytest.mark.django_db

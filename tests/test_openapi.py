@@ -43,6 +43,33 @@ REQUIRED = {
     "/api/v1/inquiries/referrals/{inquiry_id}": {"get"},
     "/api/v1/follow-ups": {"get", "post"},
     "/api/v1/follow-ups/{follow_up_id}": {"patch"},
+    "/api/v1/insights": {"get", "post"},
+    "/api/v1/insights/released": {"get"},
+    "/api/v1/insights/{insight_id}": {"get", "patch"},
+    "/api/v1/insights/{insight_id}/review": {"post"},
+    "/api/v1/insights/{insight_id}/merge": {"post"},
+    "/api/v1/insights/{insight_id}/release-suggestion": {"get"},
+    "/api/v1/insights/{insight_id}/release": {"post"},
+    "/api/v1/insights/{insight_id}/unrelease": {"post"},
+    "/api/v1/themes": {"get"},
+    "/api/v1/themes/released": {"get"},
+    "/api/v1/themes/{theme_id}": {"get"},
+    "/api/v1/themes/{theme_id}/rename": {"post"},
+    "/api/v1/themes/{theme_id}/merge": {"post"},
+    "/api/v1/themes/{theme_id}/split": {"post"},
+    "/api/v1/themes/{theme_id}/release": {"post"},
+    "/api/v1/insight-actions": {"get", "post"},
+    "/api/v1/insight-actions/{action_id}/complete": {"post"},
+    "/api/v1/pm-questions": {"get", "post"},
+    "/api/v1/pm-questions/{question_id}": {"get"},
+    "/api/v1/pm-questions/{question_id}/route": {"post"},
+    "/api/v1/pm-questions/{question_id}/answer": {"post"},
+    "/api/v1/pm-questions/{question_id}/decline": {"post"},
+    "/api/v1/adverse-events": {"get"},
+    "/api/v1/adverse-events/{report_id}": {"get"},
+    "/api/v1/adverse-events/{report_id}/forward": {"post"},
+    "/api/v1/adverse-events/{report_id}/close": {"post"},
+    "/api/v1/adverse-events/{report_id}/export": {"get"},
 }
 
 
@@ -94,6 +121,32 @@ def test_every_operation_documents_its_refusals(schema):
 def test_a_referral_as_published_carries_no_answer(schema):
     referral = schema["components"]["schemas"]["ReferralOut"]["properties"]
     assert set(referral) == {"id", "kol", "question", "received_at", "status", "closed_at"}
+
+
+def test_what_crosses_the_firewall_as_published_names_no_kol_msl_or_interaction(schema):
+    schemas = schema["components"]["schemas"]
+    released = {"id", "text", "category", "category_label", "therapeutic_area", "product",
+                "released_on"}
+    assert set(schemas["ReleasedInsightOut"]["properties"]) == released
+    theme = set(schemas["ReleasedThemeOut"]["properties"])
+    assert theme == {"id", "name", "key_terms", "therapeutic_area", "product", "period_start",
+                     "period_end", "size", "trend", "summary", "insights", "acted_on"}
+    question = set(schemas["PmQuestionOut"]["properties"])
+    assert not question & {"routed_to", "kols", "insights", "captured_by"}
+
+
+def test_every_schema_name_is_used_once(schema):
+    # The schema names its components by class name: two apps' ``QuestionOut`` would silently
+    # publish one app's shape for the other's endpoints.
+    from ninja import Schema
+
+    def subclasses(cls: type) -> set[type]:
+        found = set(cls.__subclasses__())
+        return found.union(*(subclasses(c) for c in found)) if found else found
+
+    ours = [c for c in subclasses(Schema) if c.__module__.startswith("kolbridge.")]
+    names = [c.__name__ for c in ours]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
 
 
 def test_engagement_inputs_carry_examples(schema):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kolbridge.kols",
     "kolbridge.engagements",
     "kolbridge.content",
+    "kolbridge.insights",
     "kolbridge.demo",
 ]
 

@@ -11,5 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("kols/", include("kolbridge.kols.urls")),
     path("engagements/", include("kolbridge.engagements.urls")),
+    path("content/", include("kolbridge.content.urls")),
+    path("s/", include("kolbridge.content.viewer_urls")),
+    path("insights/", include("kolbridge.insights.urls")),
     path("", include("kolbridge.core.urls")),
 ]

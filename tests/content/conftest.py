@@ -142,3 +142,68 @@ def inquiry_a(msl_a: Any, kol_a: Any) -> Any:
         unsolicited_confirmed=True,
         product_name="Zentorix",
     )
+
+
+@pytest.fixture
+def kol_a2(msl_a: Any) -> Any:
+    """A second KOL in msl_a's territory (NE), without history: someone else who might ask."""
+    from kolbridge.kols.services import kol_create
+
+    return kol_create(
+        actor=msl_a,
+        title="Dr",
+        first_name="Chidi",
+        last_name="Mensah",
+        specialty="Thoracic oncology",
+        institution="NE General",
+        city="Boston",
+        country="us",
+        territory_code="NE",
+        tier=2,
+        therapeutic_area_codes=["ONC"],
+        external_ids={},
+    )
+
+
+@pytest.fixture
+def emailable_kol_a(msl_a: Any, kol_a: Any) -> Any:
+    """kol_a with an e-mail address and, from now on, e-mail consent."""
+    from kolbridge.kols.services import kol_channel_preferences_record, kol_update
+
+    kol = kol_update(actor=msl_a, kol=kol_a, changes={"email": "a.okafor@ne-hospital.example"})
+    kol_channel_preferences_record(
+        actor=msl_a, kol=kol, channels=["in_person", "email"], email_consent=True
+    )
+    kol.refresh_from_db()
+    return kol
+
+
+@pytest.fixture
+def approved_template(reviewer: Any) -> Any:
+    """An e-mail template for share links, approved by an MLR reviewer."""
+    from kolbridge.content.services import email_template_approve, email_template_create
+
+    template = email_template_create(
+        actor=reviewer,
+        name="Follow-up after a meeting",
+        subject="Material from {msl_name}",
+        body="Dear {kol_name},\n\nAs discussed: {link}\n\nAvailable until {expires_on}.\n"
+        "Questions: {contact}",
+    )
+    return email_template_approve(actor=reviewer, template=template, password=PASSWORD)
+
+
+@pytest.fixture
+def meeting_a(msl_a: Any, kol_a: Any) -> Any:
+    """msl_a's planned meeting with kol_a, an hour ago: where content gets presented."""
+    from kolbridge.engagements.services import interaction_create
+
+    return interaction_create(
+        actor=msl_a,
+        kol_ids=[kol_a.pk],
+        starts_at=timezone.now() - timedelta(hours=1),
+        channel="in_person",
+        therapeutic_area_code="ONC",
+        product_names=["Zentorix"],
+        objectives="Walk through the second-line survival data",
+    )

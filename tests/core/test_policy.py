@@ -52,6 +52,64 @@ ALLOWED: dict[tuple[str, str], set[str]] = {
     ("follow_up", "view"): {"msl", "medical_lead"},
     ("follow_up", "create"): {"msl", "medical_lead"},
     ("follow_up", "change"): {"msl", "medical_lead"},
+    # Content (issue 4). Everyone may look at the library; the policy narrows commercial roles to
+    # commercial-audience, proactive items. Authors are medical staff and product managers;
+    # withdrawal is a compliance act of MLR reviewers and medical leads.
+    ("content_item", "view"): set(ROLES),
+    ("content_item", "create"): {"msl", "medical_lead", "product_manager"},
+    ("content_item", "change"): {"msl", "medical_lead", "product_manager"},
+    ("content_item", "submit"): {"msl", "medical_lead", "product_manager"},
+    ("content_item", "withdraw"): {"reviewer", "medical_lead"},
+    # Sales reps see whole approved items only, never the module library.
+    ("content_module", "view"): {
+        "msl", "medical_lead", "reviewer", "pv_officer", "product_manager", "admin"
+    },
+    ("content_module", "create"): {"msl", "medical_lead", "product_manager"},
+    ("content_module", "change"): {"msl", "medical_lead", "product_manager"},
+    # Only MLR reviewers sign or return; leads and administrators may watch the queue.
+    ("content_review", "view"): {"reviewer", "medical_lead", "admin"},
+    ("content_review", "sign"): {"reviewer"},
+    ("content_review", "return"): {"reviewer"},
+    # Presenting and sharing with a KOL is scientific exchange: the field team's.
+    ("presentation", "view"): {"msl", "medical_lead"},
+    ("presentation", "create"): {"msl", "medical_lead"},
+    ("presentation", "change"): {"msl", "medical_lead"},
+    ("presentation", "present"): {"msl", "medical_lead"},
+    # MLR may find and pull any link (a compliance act) but never shares one.
+    ("share_link", "view"): {"msl", "medical_lead", "reviewer"},
+    ("share_link", "create"): {"msl", "medical_lead"},
+    ("share_link", "revoke"): {"msl", "medical_lead", "reviewer"},
+    ("email_template", "view"): {"msl", "medical_lead", "reviewer", "admin"},
+    ("email_template", "create"): {"reviewer", "admin"},
+    ("email_template", "approve"): {"reviewer"},
+    # Insights (issue 5). Raw insights name KOLs and MSLs: the field team's, and PV's for safety
+    # review. Medical leads review and release; only the de-identified release crosses the
+    # firewall, to commercial roles (and back to the MSLs who gave them).
+    ("insight", "view"): {"msl", "medical_lead", "pv_officer"},
+    ("insight", "create"): {"msl", "medical_lead"},
+    ("insight", "change"): {"msl", "medical_lead"},
+    ("insight", "review"): {"medical_lead"},
+    ("insight", "release"): {"medical_lead"},
+    ("released_insight", "view"): {"msl", "medical_lead", "product_manager", "sales_rep"},
+    # Themes are built from raw insights; only released themes reach commercial roles.
+    ("theme", "view"): {"msl", "medical_lead"},
+    ("theme", "change"): {"medical_lead"},
+    ("theme", "release"): {"medical_lead"},
+    ("released_theme", "view"): {"msl", "medical_lead", "product_manager", "sales_rep"},
+    # Closing the loop: leads decide; MSLs see what became of their insights.
+    ("insight_action", "view"): {"msl", "medical_lead"},
+    ("insight_action", "create"): {"medical_lead"},
+    ("insight_action", "change"): {"medical_lead"},
+    # The PM feedback loop: a PM asks, a lead routes to MSLs and answers.
+    ("pm_question", "view"): {"product_manager", "medical_lead", "msl"},
+    ("pm_question", "create"): {"product_manager"},
+    ("pm_question", "route"): {"medical_lead"},
+    ("pm_question", "answer"): {"medical_lead"},
+    # Adverse-event reports: PV handles them; the reporting MSL and lead follow theirs; no
+    # commercial role ever sees one.
+    ("adverse_event", "view"): {"pv_officer", "msl", "medical_lead"},
+    ("adverse_event", "forward"): {"pv_officer"},
+    ("adverse_event", "close"): {"pv_officer"},
 }
 EXPECTED: dict[tuple[str, str, str], bool] = {
     (role, resource, action): role in roles
@@ -66,6 +124,13 @@ MEDICAL_ONLY = (
     + [("interaction", a) for a in ("view", "create", "change", "complete", "cancel")]
     + [("inquiry", a) for a in ("view", "create", "respond", "close")]
     + [("follow_up", a) for a in ("view", "create", "change")]
+    + [("presentation", a) for a in ("view", "create", "change", "present")]
+    + [("share_link", a) for a in ("view", "create", "revoke")]
+    + [("content_review", a) for a in ("view", "sign", "return")]
+    + [("insight", a) for a in ("view", "create", "change", "review", "release")]
+    + [("theme", a) for a in ("view", "change", "release")]
+    + [("insight_action", a) for a in ("view", "create", "change")]
+    + [("adverse_event", a) for a in ("view", "forward", "close")]
 )
 
 

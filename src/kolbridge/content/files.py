@@ -3,6 +3,7 @@ and end like one. Each accepted file gets its size and SHA-256 checksum."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from dataclasses import dataclass
 
@@ -46,6 +47,12 @@ EXTENSIONS = {
 }
 
 
+# ISO media files that are still images (HEIC, AVIF) or audio (M4A), not videos.
+NOT_VIDEO_BRANDS = frozenset(
+    {b"heic", b"heix", b"heim", b"heis", b"hevc", b"mif1", b"msf1", b"avif", b"avis", b"M4A "}
+)
+
+
 @dataclass(frozen=True)
 class FileFacts:
     mime: str
@@ -67,6 +74,8 @@ def sniff(head: bytes, tail: bytes) -> str | None:
         return WEBP
     if head[4:8] == b"ftyp":
         brand = head[8:12]
+        if brand in NOT_VIDEO_BRANDS:
+            return None
         return QUICKTIME if brand == b"qt  " else MP4
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return WEBM
@@ -96,6 +105,14 @@ def inspect_upload(
     mime = sniff(head, tail)
     wanted = " or ".join(sorted(LABELS[m] for m in accepted)) or "no file"
     if mime is None:
+        if head.startswith(b"%PDF-"):
+            raise Invalid(
+                {field: [f"“{upload.name}” starts like a PDF but is cut short (no end marker)."]}
+            )
+        if _is_text(head):
+            raise Invalid(
+                {field: [f"“{upload.name}” is plain text by its content; this needs {wanted}."]}
+            )
         raise Invalid(
             {field: [f"“{upload.name}” is not a file type we accept here (expected {wanted})."]}
         )
@@ -104,6 +121,16 @@ def inspect_upload(
             {field: [f"“{upload.name}” is a {LABELS[mime]} by its content; this needs {wanted}."]}
         )
     return FileFacts(mime, size, digest.hexdigest())
+
+
+def _is_text(head: bytes) -> bool:
+    """Whether the first bytes read as printable UTF-8 (a cut multi-byte character at the end of
+    the sample is not held against it)."""
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return bool(text) and all(c.isprintable() or c in "\r\n\t" for c in text)
 
 
 def _mb(size: int) -> str:

@@ -166,9 +166,10 @@ class ShareLinkPolicy(OwnedByTeamPolicy):
         return super().scope(user, queryset)
 
     def can_on_record(self, user: Any, action: str, obj: Model) -> bool:
-        # MLR may pull any share link; that is a compliance act, not scientific exchange.
+        # MLR may find and pull any share link; that is a compliance act, not scientific
+        # exchange.
         if user.role == Role.REVIEWER:
-            return action == "revoke"
+            return action in ("view", "revoke")
         return super().can_on_record(user, action, obj)
 
 
@@ -204,9 +205,11 @@ def usable_refusal(version: ItemVersion, today: date | None = None) -> str | Non
             f"{version.expires_on:%Y-%m-%d} and may not be used."
         )
     if version.status != VersionStatus.APPROVED:
+        status = version.get_status_display()
+        # Lower-case the first letter only: "in MLR review", not "in mlr review".
         return (
             f"Approval rule: “{version.title}” v{version.number} is "
-            f"{version.get_status_display().lower()}; only approved content may be used."
+            f"{status[:1].lower()}{status[1:]}; only approved content may be used."
         )
     return None
 

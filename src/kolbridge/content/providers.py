@@ -23,6 +23,7 @@ from kolbridge.content.models import (
 )
 from kolbridge.core import policy
 from kolbridge.core.mywork import WorkItem, WorkSection, register_my_work_section
+from kolbridge.engagements.sections import register_interaction_section
 from kolbridge.kols.actions import register_kol_action
 from kolbridge.kols.timeline import TimelineEntry, register_timeline_provider
 
@@ -202,3 +203,14 @@ def register_content_providers() -> None:
         label="Build a presentation",
         url_name="content:presentation_new",
     )
+    register_kol_action(
+        resource="share_link",
+        action="view",
+        label="Share links",
+        url_name="content:share_link_list",
+    )
+    # The section is a page fragment, so it lives with the pages; imported here because the
+    # views import this module.
+    from kolbridge.content.views import interaction_content_section
+
+    register_interaction_section(interaction_content_section)

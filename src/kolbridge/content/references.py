@@ -14,7 +14,13 @@ def parse_reference(raw: str) -> dict[str, str]:
     become ``{"type": ..., "value": ...}``; anything else raises ValueError."""
     text = raw.strip()
     lowered = text.lower()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+    for prefix in (
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ):
         if lowered.startswith(prefix):
             text = text[len(prefix) :].strip()
             lowered = text.lower()

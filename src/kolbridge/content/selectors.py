@@ -3,6 +3,7 @@ lookup of a share link by its token."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -29,6 +30,7 @@ from kolbridge.content.models import (
     ViewEvent,
     ViewEventKind,
 )
+from kolbridge.content.policies import COMMERCIAL_ROLES
 from kolbridge.content.services import hash_token
 from kolbridge.core import policy
 from kolbridge.core.errors import Forbidden, Invalid, NotFound
@@ -124,10 +126,15 @@ def item_get(*, user: User, item_id: int) -> ContentItem:
     return item
 
 
-def item_versions(*, item: ContentItem) -> list[ItemVersion]:
-    """Every version, newest first, with what the item page shows of each."""
+def item_versions(*, user: User, item: ContentItem) -> list[ItemVersion]:
+    """Every version, newest first, with what the item page shows of each. Commercial roles
+    see only versions that were approved (unapproved promotional wording stays with its
+    author)."""
+    versions = item.versions.all()
+    if user.role in COMMERCIAL_ROLES and item.owner_id != user.pk:
+        versions = versions.filter(approved_at__isnull=False)
     return list(
-        item.versions.select_related("created_by", "therapeutic_area")
+        versions.select_related("created_by", "therapeutic_area")
         .prefetch_related(
             "products",
             "indications__product",
@@ -422,7 +429,9 @@ def share_links_for(
 
 def share_link_get(*, user: User, link_id: int) -> ShareLink:
     link = (
-        policy.visible(user, "share_link", ShareLink.objects.all())
+        with_material_state(
+            policy.visible(user, "share_link", ShareLink.objects.all()), timezone.now()
+        )
         .select_related("kol", "created_by", "inquiry", "revoked_by")
         .filter(pk=link_id)
         .first()
@@ -486,6 +495,8 @@ class ViewerState:
     link: ShareLink | None
     modules: list[SharedModule]
     gone_reason: str = ""
+    # How many places (modules or whole items) the link carries: positions 1 to this.
+    positions: int = 0
 
     @property
     def found(self) -> bool:
@@ -496,36 +507,159 @@ class ViewerState:
         return self.link is not None and not self.gone_reason
 
 
-def share_resolve(token: str, *, now: datetime | None = None) -> ViewerState:
+# The viewer asks for a link on every page, file and beacon. Building a query costs more here
+# than running it, and loading whole rows of six tables more than both: each query names the
+# few columns it needs.
+VIEWER_STATE_FIELDS = (
+    "position",
+    "module_version",
+    "share_link__title",
+    "share_link__expires_at",
+    "share_link__revoked_at",
+    "share_link__kol__title",
+    "share_link__kol__first_name",
+    "share_link__kol__last_name",
+    "share_link__created_by__username",
+    "share_link__created_by__first_name",
+    "share_link__created_by__last_name",
+    "item__withdrawn_at",
+    "item_version__status",
+    "item_version__expires_on",
+    "item_version__approved_at",
+)
+VIEWER_BEACON_FIELDS = (
+    "position",
+    "share_link__expires_at",
+    "share_link__revoked_at",
+    "item__withdrawn_at",
+    "item_version__status",
+    "item_version__expires_on",
+)
+VIEWER_MODULE_FIELDS = (
+    "module_version__title",
+    "module_version__text",
+    "module_version__references",
+    "module_version__figure",
+    "module_version__figure_mime",
+    "module_version__module__kind",
+)
+VIEWER_MATERIAL_FIELDS = (
+    "position",
+    "item__kind",
+    "item_version__title",
+    "item_version__summary",
+    "item_version__body",
+    "item_version__file",
+    "item_version__file_name",
+    "item_version__file_size",
+    "item_version__file_mime",
+    *VIEWER_MODULE_FIELDS,
+)
+
+
+def share_resolve(
+    token: str, *, now: datetime | None = None, for_beacon: bool = False
+) -> ViewerState:
     """Find a link by its token. Gone (410) when revoked, expired, or when any material it
-    carries was withdrawn or has expired."""
+    carries was withdrawn or has expired.
+
+    One query: the link (with whom it was shared, by whom: not for a beacon, which only needs
+    to know whether it may record) and, per position, the versions it carries and their state.
+    ``shared_material`` loads what those versions show."""
     if not token or len(token) > 100:
         return ViewerState(None, [])
-    link = (
-        ShareLink.objects.select_related("kol", "created_by")
-        .filter(token_hash=hash_token(token))
-        .first()
-    )
-    if link is None:
-        return ViewerState(None, [])
     now = now or timezone.now()
-    modules = list(
-        link.modules.select_related("item", "item_version", "module_version").order_by("position")
+    carried = SharedModule.objects.filter(share_link__token_hash=hash_token(token))
+    if for_beacon:
+        carried = carried.select_related("share_link", "item", "item_version").only(
+            *VIEWER_BEACON_FIELDS
+        )
+    else:
+        carried = carried.select_related(
+            "share_link__kol", "share_link__created_by", "item", "item_version"
+        ).only(*VIEWER_STATE_FIELDS)
+    modules = list(carried.order_by("position"))
+    if not modules:
+        # Every share carries material; a link without any can only be shown empty.
+        link = (
+            ShareLink.objects.select_related("kol", "created_by")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
+        if link is None:
+            return ViewerState(None, [])
+        _mark_material_state(link, [], now)
+        return ViewerState(link, [], gone_reason(link, now))
+    link = modules[0].share_link
+    _mark_material_state(link, modules, now)
+    gone = gone_reason(link, now)
+    return ViewerState(link, [] if gone else modules, gone, len(modules))
+
+
+def shared_material(modules: Sequence[SharedModule]) -> list[SharedModule]:
+    """What these places of a link show: titles, texts, references, files, figures, and the
+    modules of whole items in order. Approved versions never change, so callers may keep it."""
+    return list(
+        SharedModule.objects.filter(pk__in=[m.pk for m in modules])
+        .select_related("item", "item_version", "module_version__module")
+        .only(*VIEWER_MATERIAL_FIELDS)
+        .prefetch_related(
+            Prefetch(
+                "item_version__module_links",
+                queryset=ItemVersionModule.objects.select_related("module_version__module")
+                .only("item_version", "position", *VIEWER_MODULE_FIELDS)
+                .order_by("position"),
+            )
+        )
+        .order_by("position")
     )
-    return ViewerState(link, modules, gone_reason(link, modules, now))
 
 
-def gone_reason(link: ShareLink, modules: list[SharedModule], now: datetime) -> str:
+def _mark_material_state(link: ShareLink, modules: list[SharedModule], now: datetime) -> None:
+    """Give one link the annotations of ``with_material_state`` from its modules already
+    loaded: the same rule, without the two subqueries."""
+    today = timezone.localdate(now)
+    link.material_withdrawn = any(  # type: ignore[attr-defined]
+        m.item.withdrawn_at is not None or m.item_version.status == VersionStatus.WITHDRAWN
+        for m in modules
+    )
+    link.material_expired = any(  # type: ignore[attr-defined]
+        m.item_version.expires_on < today or m.item_version.status == VersionStatus.EXPIRED
+        for m in modules
+    )
+
+
+def with_material_state(links: QuerySet[ShareLink], now: datetime) -> QuerySet[ShareLink]:
+    """Annotate whether any material a link carries was withdrawn or has expired, as
+    ``gone_reason`` reads it (one subquery each, for one link or a page of them)."""
+    carried = SharedModule.objects.filter(share_link=OuterRef("pk"))
+    return links.annotate(
+        material_withdrawn=Exists(
+            carried.filter(
+                Q(item__withdrawn_at__isnull=False)
+                | Q(item_version__status=VersionStatus.WITHDRAWN)
+            )
+        ),
+        material_expired=Exists(
+            carried.filter(
+                Q(item_version__expires_on__lt=timezone.localdate(now))
+                | Q(item_version__status=VersionStatus.EXPIRED)
+            )
+        ),
+    )
+
+
+def gone_reason(link: ShareLink, now: datetime) -> str:
+    """Why the link shows nothing any more ("" while it is usable). ``link`` carries its
+    material's state: annotated by ``with_material_state``, or set by ``share_resolve``."""
     if link.revoked_at:
         return "revoked"
     if link.expires_at <= now:
         return "expired"
-    today = timezone.localdate(now)
-    for m in modules:
-        if m.item.withdrawn_at or m.item_version.status == VersionStatus.WITHDRAWN:
-            return "withdrawn"
-        if m.item_version.expires_on < today or m.item_version.status == VersionStatus.EXPIRED:
-            return "content expired"
+    if link.material_withdrawn:  # type: ignore[attr-defined]
+        return "withdrawn"
+    if link.material_expired:  # type: ignore[attr-defined]
+        return "content expired"
     return ""
 
 

@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Max, Sum
+from django.db.models import F, Max, Q, Sum
 from django.utils import timezone
 
 from kolbridge.content.files import ACCEPTED_BY_KIND, EXTENSIONS, IMAGES, inspect_upload
@@ -413,6 +413,10 @@ def submission_problems(version: ItemVersion) -> dict[str, list[str]]:
         mv = link.module_version
         if mv.module.kind == ModuleKind.CLAIM and not mv.references:
             claims.append(f"“{mv.title}”")
+        # Checked here, not at creation: the API creates a module first and uploads its image
+        # in a second request.
+        if mv.module.kind == ModuleKind.FIGURE and not mv.figure:
+            problems.setdefault("modules", []).append(f"Figure “{mv.title}” needs its image.")
         if mv.status == ModuleStatus.WITHDRAWN:
             problems.setdefault("modules", []).append(f"Module “{mv.title}” was withdrawn.")
     if claims:
@@ -760,8 +764,6 @@ def module_create(
         search_text=_module_search_text(title, text, refs),
     )
     full_clean_or_invalid(mv, exclude=["module", "figure"])
-    if kind == ModuleKind.FIGURE and figure is None:
-        raise Invalid({"figure": ["A figure module needs its image."]})
     module.save()
     mv.module = module
     if figure is not None:
@@ -867,18 +869,39 @@ def module_changes(old: ModuleVersion, new: ModuleVersion) -> list[str]:
     return changes
 
 
+def _module_wording_changes(shown: ItemVersion, new_modules: dict[int, ModuleVersion]) -> list[str]:
+    """What the modules of ``shown`` claim differently in the new version (a whole-item slot
+    shows every module, so a claim's new wording or references needs the owner's eyes)."""
+    changes = []
+    for link in shown.module_links.select_related("module_version__module"):
+        before = link.module_version
+        after = new_modules.get(before.module_id)
+        if after is not None and after.pk != before.pk:
+            changes += [f"module “{after.title}”: {c}" for c in module_changes(before, after)]
+    shown_ids = {link.module_version.module_id for link in shown.module_links.all()}
+    changes += [
+        f"claim “{mv.title}” was added"
+        for module_id, mv in new_modules.items()
+        if module_id not in shown_ids and mv.module.kind == ModuleKind.CLAIM
+    ]
+    return changes
+
+
 def follow_item_approval(old: ItemVersion, new: ItemVersion) -> None:
-    """Move presentations from the superseded version to the new one, or flag them."""
-    uses_of_class = classification_changes(old, new)
+    """Move presentations still showing an earlier version of the item to the new one, or
+    flag them with what changed since the version they show."""
     new_modules = {
         link.module_version.module_id: link.module_version
-        for link in new.module_links.select_related("module_version")
+        for link in new.module_links.select_related("module_version__module")
     }
-    slots = PresentationSlot.objects.filter(item_version=old).select_related(
-        "presentation", "module_version"
+    slots = (
+        PresentationSlot.objects.filter(item_id=old.item_id)
+        .exclude(item_version=new)
+        .select_related("presentation", "item_version", "module_version")
     )
     for slot in slots:
-        reasons = list(uses_of_class)
+        shown = slot.item_version
+        reasons = classification_changes(shown, new)
         target_module = None
         if slot.module_version is not None:
             target_module = new_modules.get(slot.module_version.module_id)
@@ -886,14 +909,22 @@ def follow_item_approval(old: ItemVersion, new: ItemVersion) -> None:
                 reasons.append(f"module “{slot.module_version.title}” is no longer in the item")
             elif target_module.pk != slot.module_version_id:
                 reasons += module_changes(slot.module_version, target_module)
-        what = f"“{slot.title}” (v{old.number} → v{new.number})"
+        else:
+            reasons += _module_wording_changes(shown, new_modules)
+        # A review still pending (or an expiry) for this slot is overtaken by the newer
+        # approval: one open notice per slot, about the version that may be used now.
+        slot.notices.filter(
+            resolved_at__isnull=True, kind__in=[NoticeKind.NEEDS_REVIEW, NoticeKind.EXPIRED]
+        ).update(resolved_at=timezone.now())
+        what = f"“{slot.title}” (v{shown.number} → v{new.number})"
         if reasons:
             _flag(slot, f"{what}: {'; '.join(reasons)}.", new, target_module)
         else:
             slot.item_version = new
             if target_module is not None:
                 slot.module_version = target_module
-            slot.save(update_fields=["item_version", "module_version"])
+            slot.needs_review = False
+            slot.save(update_fields=["item_version", "module_version", "needs_review"])
             PresentationNotice.objects.create(
                 presentation=slot.presentation,
                 slot=slot,
@@ -907,7 +938,10 @@ def follow_module_approval(old: ModuleVersion, new: ModuleVersion, via: ItemVers
     """A module's new wording was approved (inside ``via``): presentations that show the old
     wording from any item move to it, or are flagged when the claim itself changed."""
     reasons = module_changes(old, new)
-    for slot in PresentationSlot.objects.filter(module_version=old).select_related("presentation"):
+    # Slots of the item approved just now were already moved or flagged by
+    # follow_item_approval; flagging them again would leave two notices for one change.
+    slots = PresentationSlot.objects.filter(module_version=old).exclude(item_id=via.item_id)
+    for slot in slots.select_related("presentation"):
         what = f"module “{old.title}” (v{old.number} → v{new.number})"
         if reasons:
             _flag(slot, f"{what}: {'; '.join(reasons)}.", None, new)
@@ -1006,7 +1040,13 @@ def presentation_create(
 
 
 def _lock_presentation(p: Presentation, expected_version: int | None) -> Presentation:
-    locked = Presentation.objects.select_for_update().select_related("kol", "inquiry").get(pk=p.pk)
+    # Lock the presentation row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+    # the outer join to the inquiry.
+    locked = (
+        Presentation.objects.select_for_update(of=("self",))
+        .select_related("kol", "inquiry")
+        .get(pk=p.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         raise Conflict("This presentation was changed elsewhere since you opened it; reload it.")
     return locked
@@ -1250,7 +1290,7 @@ def presentation_record_presenting(
     if refusals:
         raise Forbidden(" ".join(refusals))
     slots = {s.position: s for s in p.slots.select_related("item_version", "module_version")}
-    errors = []
+    errors = [] if timings else ["Give the time spent on at least one module."]
     seen = set()
     for t in timings:
         if t.position not in slots:
@@ -1500,13 +1540,17 @@ def share_record_beacon(
     Impossible reports are refused whole: a position the link does not carry, a negative
     time, or more time in total for this open than has passed since it began."""
     now = now or timezone.now()
-    opened = (
+    # The open and the time already reported for it, in one query: this runs for every
+    # beacon of every reader.
+    found = (
         ShareOpen.objects.filter(pk=open_id, share_link_id=link.pk)
-        .values_list("opened_at", flat=True)
+        .annotate(spent=Sum("events__seconds", filter=Q(events__kind=ViewEventKind.DWELL)))
+        .values_list("opened_at", "scripted", "spent")
         .first()
     )
-    if opened is None:
+    if found is None:
         raise Invalid({"open": ["Unknown open for this link."]})
+    opened, scripted, spent = found
     if not beacons:
         return 0
     if len(beacons) > 200:
@@ -1519,7 +1563,7 @@ def share_record_beacon(
         if b.seconds < 0 or b.seconds > MAX_DWELL_SECONDS:
             raise Invalid({"seconds": [f"{b.seconds} s on one module is impossible."]})
         dwell += b.seconds
-    if dwell and dwell + _spent(open_id) > elapsed:
+    if dwell and dwell + (spent or 0) > elapsed:
         raise Invalid(
             {
                 "seconds": [
@@ -1540,17 +1584,9 @@ def share_record_beacon(
         for b in beacons
         if b.download or b.seconds > 0
     )
-    ShareOpen.objects.filter(pk=open_id, scripted=False).update(scripted=True)
+    if not scripted:
+        ShareOpen.objects.filter(pk=open_id, scripted=False).update(scripted=True)
     return len(beacons)
-
-
-def _spent(open_id: int) -> int:
-    return (
-        ViewEvent.objects.filter(open_id=open_id, kind=ViewEventKind.DWELL).aggregate(
-            s=Sum("seconds")
-        )["s"]
-        or 0
-    )
 
 
 def share_record_download(*, link: ShareLink, open_id: int | None, position: int) -> None:

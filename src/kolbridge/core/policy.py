@@ -179,7 +179,7 @@ FIREWALL: dict[str, Resource] = {
             "share_link",
             "share links to KOLs and what the KOLs viewed",
             {
-                "view": frozenset({MSL, LEAD}),
+                "view": frozenset({MSL, LEAD, REVIEWER}),
                 "create": frozenset({MSL, LEAD}),
                 "revoke": frozenset({MSL, LEAD, REVIEWER}),
             },
@@ -194,6 +194,73 @@ FIREWALL: dict[str, Resource] = {
                 "approve": frozenset({REVIEWER}),
             },
             "e-mail templates go to HCPs and are approved by MLR reviewers",
+        ),
+        Resource(
+            "insight",
+            "field insights as captured (identifiable: KOL, MSL, interaction)",
+            {
+                "view": frozenset({MSL, LEAD, PV}),
+                "create": frozenset({MSL, LEAD}),
+                "change": frozenset({MSL, LEAD}),
+                "review": frozenset({LEAD}),
+                "release": frozenset({LEAD}),
+            },
+            "raw insights identify KOLs and MSLs and stay with medical; medical leads review "
+            "them and release de-identified wording",
+        ),
+        Resource(
+            "released_insight",
+            "insights released to commercial (de-identified)",
+            {"view": frozenset({MSL, LEAD, PM, REP})},
+            "released insights are the de-identified view shared across the firewall",
+        ),
+        Resource(
+            "theme",
+            "insight themes with their member insights",
+            {
+                "view": frozenset({MSL, LEAD}),
+                "change": frozenset({LEAD}),
+                "release": frozenset({LEAD}),
+            },
+            "themes are built from identifiable insights and curated by medical leads",
+        ),
+        Resource(
+            "released_theme",
+            "insight themes released to commercial (name, size, trend, released insights)",
+            {"view": frozenset({MSL, LEAD, PM, REP})},
+            "only released themes cross the firewall",
+        ),
+        Resource(
+            "insight_action",
+            "decisions and actions taken on insights and themes",
+            {
+                "view": frozenset({MSL, LEAD}),
+                "create": frozenset({LEAD}),
+                "change": frozenset({LEAD}),
+            },
+            "medical leads decide what is done with field insights",
+        ),
+        Resource(
+            "pm_question",
+            "product managers' questions to medical",
+            {
+                "view": frozenset({PM, LEAD, MSL}),
+                "create": frozenset({PM}),
+                "route": frozenset({LEAD}),
+                "answer": frozenset({LEAD}),
+            },
+            "product managers ask; medical leads route, answer and release",
+        ),
+        Resource(
+            "adverse_event",
+            "adverse-event reports",
+            {
+                "view": frozenset({PV, MSL, LEAD}),
+                "forward": frozenset({PV}),
+                "close": frozenset({PV}),
+            },
+            "adverse-event reports are handled by pharmacovigilance and never reach commercial "
+            "roles",
         ),
     ]
 }

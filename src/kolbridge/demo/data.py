@@ -276,7 +276,10 @@ DEMO_USERS: tuple[DemoUserSpec, ...] = (
     DemoUserSpec("msl3", "msl", "Sofia", "Delgado", "US-MW", "lead1"),
     DemoUserSpec("msl4", "msl", "Kenji", "Watanabe", "US-W", "lead1"),
     DemoUserSpec("msl_b", "msl", "Lena", "Hoffmann", "EU-DACH"),
+    # The MLR team: medical, legal and regulatory sign-offs each need their own reviewer.
     DemoUserSpec("reviewer1", "reviewer", "Daniel", "Osei"),
+    DemoUserSpec("reviewer2", "reviewer", "Marta", "Kowalczyk"),
+    DemoUserSpec("reviewer3", "reviewer", "Samuel", "Achterberg"),
     DemoUserSpec("pv1", "pv_officer", "Grace", "Lindqvist"),
     DemoUserSpec("pm1", "product_manager", "Olivia", "Carter"),
     DemoUserSpec("rep1", "sales_rep", "Ryan", "Patel", "US-NE"),

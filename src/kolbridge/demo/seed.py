@@ -1,6 +1,7 @@
 """Build the demo company: reference data, one demo user per role, KOLs with two to five
 years of history (journey stages, knowledge, channel preferences, scientific questions), and
-their engagements (interactions, inquiries, follow-ups; see ``engagements.py``).
+their engagements (interactions, inquiries, follow-ups; see ``engagements.py``), and the
+content library with its use in the field (see ``content.py``).
 
 The same seed gives the same rows: every choice comes from ``random.Random`` streams seeded
 from ``seed`` and drawn in a fixed order (one for the KOLs, one for their engagements, so the
@@ -27,6 +28,16 @@ from functools import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from kolbridge.content.models import (
+    ContentItem,
+    ContentModule,
+    ItemStatus,
+    Presentation,
+    PresentedContent,
+    ShareLink,
+    ShareOpen,
+    ViewEvent,
+)
 from kolbridge.core.audit import AuditEvent, audit_record, audit_record_many
 from kolbridge.core.models import (
     AuditEntry,
@@ -37,6 +48,7 @@ from kolbridge.core.models import (
     User,
 )
 from kolbridge.core.services import user_add
+from kolbridge.demo.content import seed_content
 from kolbridge.demo.data import (
     DEMO_USERS,
     FIRST_NAMES,
@@ -221,12 +233,15 @@ def seed_demo(
     seed: int = 42,
     today: date | None = None,
     progress: Progress | None = None,
+    content: bool = True,
 ) -> SeedSummary:
     """Load the demo company into an empty database, in one transaction.
 
     ``interactions`` is the total over all KOLs (default ``INTERACTIONS_PER_KOL`` per KOL);
     ``today`` is the day the present part of the engagements is placed around (default the
-    current date). Raises ``DatabaseNotEmpty`` (having written nothing) if any KOL, user or
+    current date). ``content=False`` leaves the content library empty: taking sixty items
+    through MLR review is most of a small seed's time, and the KOL and engagement data need
+    none of it. Raises ``DatabaseNotEmpty`` (having written nothing) if any KOL, user or
     reference data is already there.
     """
     started = time.monotonic()
@@ -258,6 +273,8 @@ def seed_demo(
         )
         generator.write(kols, progress)
         IdSequence.reset(engagements.sequences())
+        if content:
+            seed_content(seed=seed, anchor=ANCHOR, today=day, users=users, password=demo_password)
     _gather_statistics()
     return SeedSummary(seed, time.monotonic() - started, _counts(), day)
 
@@ -292,6 +309,17 @@ def _counts() -> dict[str, int]:
         "questions raised in interactions": InteractionQuestion.objects.count(),
         "inquiries": Inquiry.objects.count(),
         "follow-ups": FollowUp.objects.count(),
+        **{
+            f"{status} content items": ContentItem.objects.filter(status=status).count()
+            for status in ItemStatus.values
+        },
+        "content items": ContentItem.objects.count(),
+        "content modules": ContentModule.objects.count(),
+        "presentations": Presentation.objects.count(),
+        "content presented": PresentedContent.objects.count(),
+        "share links": ShareLink.objects.count(),
+        "share opens": ShareOpen.objects.count(),
+        "view events": ViewEvent.objects.count(),
         "audit entries": AuditEntry.objects.count(),
     }
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from kolbridge.core import policy
 from kolbridge.core.audit import audit_record, snapshot
 from kolbridge.core.errors import Conflict, Invalid
+from kolbridge.core.fieldtext import FieldText, attach_notices, field_text_entered
 from kolbridge.core.models import Role, User
 from kolbridge.core.validation import (
     full_clean_or_invalid,
@@ -106,6 +107,37 @@ def _audit_interaction(
         before=before,
         after=after,
         reason=reason,
+    )
+
+
+def _screen(
+    record: Any,
+    source_type: str,
+    text: str,
+    actor: User,
+    kol_id: int | None,
+    product_id: int | None,
+) -> None:
+    """Hand field text to the adverse-event screening; whatever it finds never stops the save."""
+    notices = field_text_entered(
+        FieldText(source_type, record.pk, text, actor, kol_id=kol_id, product_id=product_id)
+    )
+    attach_notices(record, notices)
+
+
+def _screen_interaction(interaction: Interaction, actor: User) -> None:
+    kol_ids = list(interaction.kols.values_list("pk", flat=True))
+    product_ids = list(interaction.products.values_list("pk", flat=True))
+    text = "\n".join(
+        t for t in (interaction.notes, interaction.outcome, interaction.next_steps) if t
+    )
+    _screen(
+        interaction,
+        "interaction",
+        text,
+        actor,
+        kol_ids[0] if len(kol_ids) == 1 else None,
+        product_ids[0] if len(product_ids) == 1 else None,
     )
 
 
@@ -297,6 +329,9 @@ def interaction_update(
             after,
             reason=reason.strip(),
         )
+        field_text = ("notes", "outcome", "next_steps")
+        if any(before.get(k) != after.get(k) for k in field_text):
+            _screen_interaction(current, actor)
     return current
 
 
@@ -426,6 +461,7 @@ def interaction_complete(
         _audit_interaction(
             actor, "interaction.complete", current, before, _interaction_snapshot(current)
         )
+        _screen_interaction(current, actor)
     return current
 
 
@@ -581,6 +617,7 @@ def inquiry_capture(
     with transaction.atomic():
         inquiry.save()
         _audit_inquiry(actor, "inquiry.capture", inquiry, None)
+        _screen(inquiry, "inquiry_question", inquiry.question, actor, kol.pk, inquiry.product_id)
     return inquiry
 
 
@@ -623,6 +660,7 @@ def inquiry_refer(
     with transaction.atomic():
         inquiry.save()
         _audit_inquiry(actor, "inquiry.refer", inquiry, None)
+        _screen(inquiry, "inquiry_question", inquiry.question, actor, kol.pk, inquiry.product_id)
     return inquiry
 
 
@@ -679,6 +717,14 @@ def inquiry_respond(
         full_clean_or_invalid(current, exclude=["kol", "captured_by", "interaction", "responder"])
         current.save()
         _audit_inquiry(actor, "inquiry.respond", current, before)
+        _screen(
+            current,
+            "inquiry_response",
+            current.response,
+            actor,
+            current.kol_id,
+            current.product_id,
+        )
     return current
 
 

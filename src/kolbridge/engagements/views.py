@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from kolbridge.core import policy
 from kolbridge.core.audit_display import AuditRow, audit_rows_for
 from kolbridge.core.errors import Conflict, Forbidden, Invalid, NotFound
+from kolbridge.core.fieldtext import notices_of
 from kolbridge.core.models import User
 from kolbridge.engagements import forms, selectors, services
 from kolbridge.engagements.ical import interaction_ics
@@ -39,6 +40,7 @@ from kolbridge.engagements.models import (
     Interaction,
     InteractionStatus,
 )
+from kolbridge.engagements.sections import interaction_sections_for
 from kolbridge.kols.models import Channel
 from kolbridge.kols.selectors import kol_search
 
@@ -94,6 +96,12 @@ def _show_invalid(form: django_forms.BaseForm, exc: Invalid) -> None:
         else:
             # Services speak in whole sentences, so they read well above the form too.
             form.add_error(None, problems)
+
+
+def _safety_messages(request: HttpRequest, record: object) -> None:
+    """What the adverse-event screening found in the text just saved, shown to the writer."""
+    for notice in notices_of(record):
+        messages.warning(request, notice)
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -270,6 +278,7 @@ def interaction_create(request: EngagementRequest) -> HttpResponse:
                     )
                 else:
                     messages.success(request, "Meeting planned. Here is its pre-call plan.")
+                _safety_messages(request, row)
                 return redirect("engagements:interaction_detail", row.pk)
     context = {
         "form": form,
@@ -321,6 +330,7 @@ def _detail_response(
         "may_change": policy.can(user, "interaction", "change", row),
         "audit_rows": _audit_rows(user, "interaction", row.pk),
         "today": timezone.localdate(),
+        "sections": interaction_sections_for(user=user, interaction=row),
     }
     if row.status == InteractionStatus.PLANNED:
         context["complete_form"] = bound.get("complete") or forms.CompleteForm(
@@ -375,7 +385,7 @@ def interaction_complete(request: EngagementRequest, interaction_id: int) -> Htt
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.interaction_complete(
+            completed = services.interaction_complete(
                 actor=user,
                 interaction=row,
                 starts_at=data["starts_at"],
@@ -391,6 +401,7 @@ def interaction_complete(request: EngagementRequest, interaction_id: int) -> Htt
             status = _refused(form, exc)
         else:
             messages.success(request, _recorded_message("Meeting completed.", data))
+            _safety_messages(request, completed)
             return redirect("engagements:interaction_detail", row.pk)
     return _detail_response(request, row, {"complete": form}, status)
 
@@ -432,7 +443,7 @@ def interaction_amend(request: EngagementRequest, interaction_id: int) -> HttpRe
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.interaction_update(
+            updated = services.interaction_update(
                 actor=user,
                 interaction=row,
                 changes={k: data[k] for k in ("notes", "outcome", "next_steps")},
@@ -443,6 +454,7 @@ def interaction_amend(request: EngagementRequest, interaction_id: int) -> HttpRe
             status = _refused(form, exc)
         else:
             messages.success(request, "Meeting record updated.")
+            _safety_messages(request, updated)
             return redirect("engagements:interaction_detail", row.pk)
     return _detail_response(request, row, {"amend": form}, status)
 
@@ -528,6 +540,7 @@ def inquiry_create(request: EngagementRequest) -> HttpResponse:
             else:
                 due = date_format(timezone.localtime(row.due_at), "j M Y, H:i")
                 messages.success(request, f"Inquiry captured; medical's answer is due {due}.")
+                _safety_messages(request, row)
                 return redirect("engagements:inquiry_detail", row.pk)
     return _inquiry_form_response(request, form, referral=False, status=status)
 
@@ -540,10 +553,11 @@ def _sentences(exc: Invalid | Conflict) -> str:
 
 
 def _inquiry_action(
-    user: User, row: Inquiry, action: str, respond_form: forms.RespondForm
+    request: EngagementRequest, row: Inquiry, action: str, respond_form: forms.RespondForm
 ) -> str | None:
     """Take one step of the inquiry's workflow; the message to show, or None if the response
-    form has errors."""
+    form has errors. What the safety screening finds in a response is shown at once."""
+    user = request.user
     if action == "start":
         services.inquiry_start(actor=user, inquiry=row)
         return "You have taken this inquiry on."
@@ -552,13 +566,14 @@ def _inquiry_action(
         return "Inquiry closed."
     if action == "respond" and respond_form.is_valid():
         data = respond_form.cleaned_data
-        services.inquiry_respond(
+        responded = services.inquiry_respond(
             actor=user,
             inquiry=row,
             response=data["response"],
             delivery_channel=data["delivery_channel"],
             expected_version=data["version"],
         )
+        _safety_messages(request, responded)
         return "Response recorded. Close the inquiry once the HCP has the answer."
     return None
 
@@ -577,7 +592,7 @@ def inquiry_detail(request: EngagementRequest, inquiry_id: int) -> HttpResponse:
     if action:
         status = 422
         try:
-            done = _inquiry_action(user, row, action, respond_form)
+            done = _inquiry_action(request, row, action, respond_form)
         except (Invalid, Conflict) as exc:
             if action == "respond":
                 status = _refused(respond_form, exc)
@@ -611,7 +626,7 @@ def referral_create(request: EngagementRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.inquiry_refer(
+                referred = services.inquiry_refer(
                     actor=user,
                     kol=data["kol"],
                     question=data["question"],
@@ -628,6 +643,7 @@ def referral_create(request: EngagementRequest) -> HttpResponse:
                 messages.success(
                     request, "Referred to medical. This list shows when medical has closed it."
                 )
+                _safety_messages(request, referred)
                 return redirect("engagements:referral_list")
     return _inquiry_form_response(request, form, referral=True, status=status)
 

@@ -1,7 +1,8 @@
-"""``kolbridge seed-demo [--kols N] [--interactions N] [--seed S] [--if-empty]``: load the
-deterministic demo company into an empty database. On a database that already holds data it
-writes nothing and exits with status 3, so a caller can tell "already loaded" from a failure;
-with ``--if-empty`` it says so in one line and exits with status 0 (``make run`` uses this)."""
+"""``kolbridge seed-demo [--kols N] [--interactions N] [--seed S] [--no-content] [--if-empty]``:
+load the deterministic demo company into an empty database. On a database that already holds
+data it writes nothing and exits with status 3, so a caller can tell "already loaded" from a
+failure; with ``--if-empty`` it says so in one line and exits with status 0 (``make run`` uses
+this)."""
 
 from __future__ import annotations
 
@@ -29,9 +30,9 @@ def _count(value: str) -> int:
 class Command(BaseCommand):
     help = (
         "Load deterministic demo data (reference data, one user per role, KOLs with years of "
-        "history, their interactions, inquiries and follow-ups) into an empty database. Exits "
-        "with status 3, writing nothing, if the database already holds data (status 0 with "
-        "--if-empty)."
+        "history, their interactions, inquiries and follow-ups, the content library with its "
+        "presentations and share links) into an empty database. Exits with status 3, writing "
+        "nothing, if the database already holds data (status 0 with --if-empty)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -43,6 +44,11 @@ class Command(BaseCommand):
             help=f"How many interactions in all ({INTERACTIONS_PER_KOL} per KOL)",
         )
         parser.add_argument("--seed", type=int, default=42, help="Random seed (42)")
+        parser.add_argument(
+            "--no-content",
+            action="store_true",
+            help="Leave the content library empty (faster; KOLs and engagements need none of it)",
+        )
         parser.add_argument(
             "--if-empty",
             action="store_true",
@@ -69,6 +75,7 @@ class Command(BaseCommand):
                 interactions=options["interactions"],
                 seed=options["seed"],
                 progress=progress,
+                content=not options["no_content"],
             )
         except DatabaseNotEmpty as exc:
             if options["if_empty"]:
@@ -81,6 +88,17 @@ class Command(BaseCommand):
                 returncode=ALREADY_LOADED_STATUS,
             ) from exc
         c = summary.counts
+        library = (
+            f"  {c['content items']} content items ({c['approved content items']} approved, "
+            f"{c['in_review content items']} in MLR review, {c['draft content items']} drafts, "
+            f"{c['expired content items']} expired, {c['withdrawn content items']} withdrawn) "
+            f"of {c['content modules']} modules; {c['presentations']} presentations "
+            f"({c['content presented']} slides presented in meetings), "
+            f"{c['share links']} share links with {c['share opens']:,} opens and "
+            f"{c['view events']:,} view events\n"
+            if c["content items"]
+            else "  no content library (--no-content)\n"
+        )
         self.stdout.write(
             f"Demo data loaded (seed {summary.seed}) in {summary.seconds:.1f} s:\n"
             f"  {c['therapeutic areas']} therapeutic areas, {c['products']} products "
@@ -95,6 +113,7 @@ class Command(BaseCommand):
             f"(raising {c['questions raised in interactions']:,} of the questions), "
             f"{c['inquiries']:,} inquiries, {c['follow-ups']:,} follow-ups; meetings planned "
             f"and items due around {summary.today:%Y-%m-%d}\n"
+            f"{library}"
             f"  {c['audit entries']:,} audit entries\n"
             "Demo logins: kolbridge demo-logins"
         )

@@ -175,13 +175,14 @@ ACCESS = [
     ("presentation_present", "pm", 403),
     ("share_link_list", "msl_a", 200),
     ("share_link_list", "lead", 200),
-    ("share_link_list", "reviewer", 403),
+    ("share_link_list", "reviewer", 200),
     ("share_link_list", "rep", 403),
     ("share_link_detail", "msl_a", 200),
     ("share_link_detail", "lead", 200),
     ("share_link_detail", "msl_b", 404),
     ("share_link_detail", "rep", 403),
-    ("share_link_detail", "reviewer", 403),
+    ("share_link_detail", "reviewer", 200),
+    ("share_link_detail", "pm", 403),
 ]
 PAGES = list(dict.fromkeys(screen for screen, _, _ in ACCESS))
 
@@ -1058,3 +1059,17 @@ def test_list_pages_read_a_fixed_number_of_queries_however_many_rows(
         for url in urls
     }
     assert grown == baseline
+
+
+def test_an_mlr_reviewer_finds_every_link_and_revokes_one(reviewer, link, session_client):
+    client = session_client(reviewer)
+    listing = client.get(reverse("content:share_link_list"))
+    assert [r.link.pk for r in listing.context["rows"]] == [link.pk]
+    assert "Mine" not in text(listing)
+    response = client.post(
+        reverse("content:share_link_revoke", args=[link.pk]),
+        {"revoke-reason": "Off-label wording found in the e-mail"},
+    )
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.revoked_by == reviewer

@@ -1281,11 +1281,17 @@ def _link_state(link: ShareLink, now: datetime) -> str:
 
 @_refusals_as_pages
 def share_link_list(request: ContentRequest) -> HttpResponse:
-    """Share links of one KOL, or the person's own (a medical lead: also the team's)."""
+    """Share links of one KOL, or the person's own (a medical lead: also the team's; an MLR
+    reviewer: every link)."""
     user = request.user
     kol_id = request.GET.get("kol", "")
     kol = kol_get(user=user, kol_id=int(kol_id)) if kol_id.isdigit() else None
-    mine = request.GET.get("mine") == "1" or (kol is None and request.GET.get("mine") != "0")
+    # Those who share see their own links first; MLR reviewers (who only find and revoke
+    # links) see every link they may.
+    may_share = policy.can(user, "share_link", "create")
+    mine = may_share and (
+        request.GET.get("mine") == "1" or (kol is None and request.GET.get("mine") != "0")
+    )
     links = selectors.share_links_for(user=user, kol_id=kol.pk if kol else None)
     if mine:
         links = links.filter(created_by=user)
@@ -1300,6 +1306,7 @@ def share_link_list(request: ContentRequest) -> HttpResponse:
             "page": page,
             "kol": kol,
             "mine": mine,
+            "may_share": may_share,
             "query": _search_query(request),
         },
     )

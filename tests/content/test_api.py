@@ -108,6 +108,8 @@ class Endpoint:
 
 NOT_AUTHORS = ("reviewer", "pv", "rep", "admin")
 NOT_SHARERS = ("reviewer", "pv", "pm", "rep", "admin")
+# MLR reviewers may find (and revoke) any share link; they still may not create one.
+NOT_LINK_READERS = ("pv", "pm", "rep", "admin")
 NOT_REVIEWERS = ("msl_a", "lead", "pv", "pm", "rep", "admin")
 
 ENDPOINTS = [
@@ -130,7 +132,7 @@ ENDPOINTS = [
     Endpoint("post", "/content/items/{item}/withdraw", lambda ids: {"reason": "Label change"},
              audit=("content.withdraw",), actor="reviewer",
              denied=("msl_a", "pv", "pm", "rep", "admin")),
-    Endpoint("get", "/content/items/{item}/usage", denied=NOT_SHARERS),
+    Endpoint("get", "/content/items/{item}/usage", denied=NOT_LINK_READERS),
     Endpoint("get", "/content/review-queue", actor="reviewer",
              denied=("msl_a", "pv", "pm", "rep")),
     Endpoint("get", "/content/modules", denied=("rep",)),
@@ -170,10 +172,10 @@ ENDPOINTS = [
                           "timings": [{"position": 1, "seconds": 95}]},
              ok=201, audit=("presentation.present",), denied=NOT_SHARERS, outsider="msl_b",
              needs=("interaction",)),
-    Endpoint("get", "/content/share-links", denied=NOT_SHARERS),
+    Endpoint("get", "/content/share-links", denied=NOT_LINK_READERS),
     Endpoint("post", "/content/share-links", lambda ids: {"kol": ids["kol"], "item": ids["item"]},
              ok=201, audit=("share_link.create",), denied=NOT_SHARERS, needs=("item",)),
-    Endpoint("get", "/content/share-links/{link}", denied=NOT_SHARERS, outsider="msl_b"),
+    Endpoint("get", "/content/share-links/{link}", denied=NOT_LINK_READERS, outsider="msl_b"),
     Endpoint("post", "/content/share-links/{link}/revoke", lambda ids: {"reason": "Wrong KOL"},
              audit=("share_link.revoke",), denied=("pv", "pm", "rep", "admin"),
              outsider="msl_b"),

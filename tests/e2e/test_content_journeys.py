@@ -185,8 +185,14 @@ def test_an_mlr_team_takes_an_item_from_draft_to_approved_with_three_e_signature
             sign_in(mlr, reviewer)
             mlr.goto(f"{live_server.url}/content/review/")
             mlr.get_by_role("link", name="Renal subgroup deck").click()
+            mlr.wait_for_url(f"{item_url}#review")
             sign = mlr.locator("#sign")
-            sign.get_by_label(discipline, exact=True).check()
+            # Chromium's PDF viewer in the page scrolls it while the deck loads, so a pointer
+            # click can land beside the radio; choose it the way a keyboard user would.
+            choice = sign.get_by_label(discipline, exact=True)
+            choice.focus()
+            mlr.keyboard.press("Space")
+            expect(choice).to_be_checked()
             sign.get_by_label("Meaning of your signature").fill(
                 f"I approve this deck: {discipline.lower()} review complete."
             )

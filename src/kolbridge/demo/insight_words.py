@@ -8,9 +8,13 @@ Plain data with no Django imports, like ``data.py``. Templates take ``{brand}`` 
 drawn per insight); openers and adverse-event frames also take ``{name}`` (the KOL as an MSL
 addresses them) and ``{institution}``. A clause starts in lower case, so that it can follow an
 opener ("Dr Chen says ..."); a template that starts with a placeholder is written as it reads.
+``[a|b]`` in a clause offers ways to say the same thing, one drawn per insight: the words that
+carry the topic stay, the rest varies, so the grouping finds topics rather than sentences.
 
-None of the topic wording screens as a possible adverse event, and every adverse-event frame
-does (``tests/demo/test_insights_demo.py`` holds both to that).
+None of the topic wording screens as a possible adverse event except one clause kept on
+purpose (a hospital stay for Lumezra's step-up doses: a recall-first screener flags it, and
+pharmacovigilance closes it as a false alarm), and every adverse-event frame does
+(``tests/demo/test_insights_demo.py`` holds both to that).
 """
 
 from __future__ import annotations
@@ -110,14 +114,14 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "chair time and scheduling",
                 (
-                    "the infusion suite is booked {weeks} weeks ahead and new starts wait for a "
-                    "chair",
-                    "chair time, not drug choice, now decides how fast a new patient starts "
-                    "treatment",
-                    "the day unit runs evening infusion sessions because every chair is taken "
-                    "during the day",
-                    "infusion nurses are the bottleneck: chairs stand empty when the unit is "
-                    "short-staffed",
+                    "the infusion [suite|unit|day unit] is booked {weeks} weeks ahead and new "
+                    "starts wait for a chair",
+                    "chair time, not drug choice, now decides how [fast|soon|quickly] a new "
+                    "patient starts treatment",
+                    "the [day unit|infusion unit] runs [evening|weekend] infusion sessions "
+                    "because every chair is taken during the [day|week]",
+                    "infusion nurses are the [bottleneck|limiting factor]: chairs stand empty "
+                    "when the unit is short-staffed",
                 ),
                 "Infusion chair capacity delays treatment starts; KOLs report waits of several "
                 "weeks for a chair.",
@@ -125,11 +129,12 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "moving to shorter or home administration",
                 (
-                    "any regimen that frees chair time gets the pharmacy committee's attention",
-                    "the unit is moving stable patients to shorter infusions or home nursing to "
-                    "free chairs",
-                    "subcutaneous or oral options are favoured simply because they save chair "
-                    "time",
+                    "any regimen that frees chair time gets the [pharmacy committee's|formulary "
+                    "committee's] attention",
+                    "the unit is moving stable patients to [shorter infusions|home "
+                    "nursing|shorter infusions or home nursing] to free chairs",
+                    "subcutaneous or oral options are [favoured|preferred|chosen] simply because "
+                    "they save chair time",
                 ),
                 "KOLs favour regimens that save infusion chair time (shorter, subcutaneous, oral "
                 "or home administration).",
@@ -166,11 +171,12 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "slow next-generation sequencing",
                 (
-                    "next-generation sequencing results take {weeks} weeks, so many patients "
-                    "start chemotherapy before the biomarker result is back",
-                    "the send-out NGS panel is slow and the report often arrives after the "
-                    "first-line decision",
-                    "turnaround of tissue NGS is the main reason targeted therapy starts late",
+                    "[next-generation sequencing|NGS] results take {weeks} weeks, so [many|too "
+                    "many] patients start chemotherapy before the biomarker result is back",
+                    "the send-out NGS panel is slow and the [report|biomarker report] "
+                    "[often|regularly] arrives after the first-line decision",
+                    "[turnaround|slow turnaround] of tissue NGS is the [main|biggest] reason "
+                    "targeted therapy starts late",
                 ),
                 "Slow NGS turnaround (several weeks) means many patients start first-line "
                 "treatment before their biomarker result is available.",
@@ -178,11 +184,12 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "reflex and liquid biopsy testing",
                 (
-                    "reflex testing at diagnosis is still not in place, so oncologists order "
-                    "biomarker panels one by one",
-                    "plasma-based liquid biopsy is used when the tissue sample is insufficient, "
-                    "but it is not reimbursed everywhere",
-                    "pathology and oncology have not agreed who orders the biomarker panel",
+                    "reflex [testing|biomarker testing] at diagnosis is still not in place, so "
+                    "oncologists order biomarker [panels|tests] one by one",
+                    "[plasma-based liquid biopsy|liquid biopsy] is used when the tissue sample is "
+                    "insufficient, but it is not reimbursed [everywhere|in every region]",
+                    "pathology and oncology have [not agreed|never settled] who orders the "
+                    "biomarker [panel|tests]",
                 ),
                 "KOLs want reflex biomarker testing at diagnosis and reimbursed liquid biopsy "
                 "when tissue is insufficient.",
@@ -217,10 +224,10 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "travel to trial sites",
                 (
-                    "community patients rarely join trials because the nearest site is hours "
-                    "away",
-                    "eligible patients decline trials because of the travel to the academic "
-                    "centre",
+                    "community patients [rarely|seldom] join trials because the nearest "
+                    "[site|trial site] is hours away",
+                    "eligible patients decline trials because of the [travel|journey] to the "
+                    "academic centre",
                 ),
                 "Community patients have little access to clinical trials because sites are "
                 "far away.",
@@ -228,9 +235,10 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "finding open trials",
                 (
-                    "community oncologists do not know which trials are open in the region",
-                    "a simple list of open trials by biomarker would help the referring "
-                    "oncologists",
+                    "community oncologists [do not know|have no overview of] which trials are "
+                    "open in the region",
+                    "a [simple|regional] list of open trials by biomarker would help the "
+                    "referring oncologists",
                 ),
                 "Referring oncologists lack an overview of open trials in their region by "
                 "biomarker.",
@@ -263,14 +271,14 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "fortnightly liver tests",
                 (
-                    "liver function tests every two weeks in the first months of {brand} are "
-                    "a burden for patients who live far from the centre",
-                    "the fortnightly liver panel on {generic} means extra visits that "
-                    "patients and the clinic find hard to fit in",
-                    "hepatic monitoring on {brand} is seen as more demanding than for other "
-                    "oral targeted drugs",
-                    "the liver-test schedule is the first thing the nurses mention about "
-                    "starting {generic}",
+                    "liver [function tests|tests] every two weeks in the first months of {brand} "
+                    "are a burden for patients who live far from the [centre|cancer centre]",
+                    "the fortnightly liver panel on {generic} [means|brings] extra visits that "
+                    "patients and the clinic find [hard|difficult] to fit in",
+                    "[hepatic monitoring|liver monitoring] on {brand} is [seen as|considered] "
+                    "more demanding than for other oral targeted drugs",
+                    "the liver-test schedule is the first thing the [nurses|oncology nurses] "
+                    "mention about starting {generic}",
                 ),
                 "The fortnightly liver-test schedule in the first months of {brand} is a "
                 "burden for patients and clinics.",
@@ -278,12 +286,12 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "local laboratories and results",
                 (
-                    "patients would do the liver tests at a local laboratory if the results "
-                    "reached the oncology team in time",
-                    "results of liver tests done near home arrive late, so the team repeats "
-                    "them at the centre",
-                    "a shared-care protocol with the family doctor for the {brand} liver "
-                    "panel would save many trips",
+                    "patients would [do|have] the liver tests at a local laboratory if the "
+                    "results reached the oncology team in time",
+                    "results of liver tests done near home arrive [late|too late], so the team "
+                    "repeats them at the centre",
+                    "a shared-care [protocol|agreement] with the family doctor for the {brand} "
+                    "liver [panel|tests] would save many trips",
                 ),
                 "KOLs want a shared-care route for {brand} liver tests at local laboratories, "
                 "with results reaching the oncology team in time.",
@@ -319,9 +327,9 @@ TOPICS: tuple[Topic, ...] = (
                 "PCR hotspot panels",
                 (
                     "PCR hotspot panels miss most exon 20 insertions, so candidates for {brand} "
-                    "go unrecognised",
-                    "a negative PCR result is still read as EGFR wild-type in the referring "
-                    "hospitals",
+                    "go [unrecognised|unnoticed]",
+                    "a negative PCR result is still [read|reported] as EGFR wild-type [in the "
+                    "referring hospitals|by referring hospitals]",
                     "the local laboratory only runs a PCR panel, which does not detect the exon 20 "
                     "insertions {generic} targets",
                 ),
@@ -331,10 +339,10 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "waiting for sequencing before second line",
                 (
-                    "oncologists wait for sequencing before second line, which delays {brand} "
-                    "by weeks",
-                    "the exon 20 result often comes back only after platinum has started, and "
-                    "nobody revisits it",
+                    "oncologists wait for [sequencing|the sequencing result] before second line, "
+                    "which delays {brand} by weeks",
+                    "the exon 20 result [often|regularly] comes back only after platinum has "
+                    "started, and nobody revisits it",
                 ),
                 "Exon 20 results often arrive late and are not revisited when second-line "
                 "treatment is chosen.",
@@ -352,8 +360,7 @@ TOPICS: tuple[Topic, ...] = (
         action=ActionSpec(
             NEW_CONTENT,
             "Medical education module for pathologists on detecting exon 20 insertions",
-            "Module recorded with two pathology KOLs and launched on the medical education "
-            "portal.",
+            "Module recorded with two pathology KOLs and launched on the medical education portal.",
         ),
     ),
     Topic(
@@ -369,8 +376,10 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "the first-line trial",
                 (
-                    "the first-line phase 3 of {generic} with chemotherapy is eagerly awaited",
-                    "oncologists ask when first-line data with chemotherapy will be presented",
+                    "the first-line phase 3 of {generic} with chemotherapy is [eagerly "
+                    "awaited|awaited with interest]",
+                    "oncologists ask when first-line data with chemotherapy will be "
+                    "[presented|published]",
                     "the lack of first-line data keeps {brand} in second line for now",
                 ),
                 "KOLs are waiting for the first-line phase 3 data of {brand} with chemotherapy.",
@@ -378,8 +387,8 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "patients who cannot wait",
                 (
-                    "patients with poor tolerance of platinum are the ones oncologists would "
-                    "most like to treat earlier",
+                    "patients [with poor tolerance of platinum|who tolerate platinum poorly] are "
+                    "the ones oncologists would most like to treat earlier",
                     "oncologists would like {generic} before platinum for patients unfit for "
                     "chemotherapy, but there are no data",
                 ),
@@ -416,11 +425,11 @@ TOPICS: tuple[Topic, ...] = (
                 "oral convenience",
                 (
                     "an oral drug such as {brand} is preferred over the competitor's IV "
-                    "bispecific for patients who work",
-                    "the competitor's infusion every two weeks weighs against it when chairs "
-                    "are scarce",
-                    "patients choose a tablet over the competitor's infusion when both are "
-                    "offered",
+                    "bispecific for patients who [work|are still working]",
+                    "the competitor's infusion every two weeks weighs against it when chairs are "
+                    "[scarce|in short supply]",
+                    "patients [choose|prefer] a tablet over the competitor's infusion when both "
+                    "are offered",
                 ),
                 "KOLs prefer oral {brand} over the competitor's IV bispecific for working "
                 "patients and when infusion capacity is short.",
@@ -428,8 +437,8 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "the competitor's subcutaneous formulation",
                 (
-                    "the competitor's new subcutaneous formulation narrows the convenience gap "
-                    "with {brand}",
+                    "the competitor's new subcutaneous formulation [narrows|closes part of] the "
+                    "convenience gap with {brand}",
                     "the subcutaneous version of the competitor's bispecific is being trialled "
                     "in the day unit",
                 ),
@@ -467,9 +476,9 @@ TOPICS: tuple[Topic, ...] = (
                 (
                     "the step-up doses of {brand} need an inpatient bed for several days, and "
                     "beds are scarce",
-                    "haematology can admit only {n} patients a month for {generic} step-up "
-                    "dosing",
-                    "waiting for a bed for the step-up schedule delays {brand} by {weeks} "
+                    "[haematology|the haematology ward] can admit only {n} patients a month for "
+                    "{generic} step-up dosing",
+                    "waiting for a bed for the step-up [schedule|doses] delays {brand} by {weeks} "
                     "weeks",
                 ),
                 "Beds for {brand} step-up dosing are scarce and delay treatment starts.",
@@ -478,8 +487,9 @@ TOPICS: tuple[Topic, ...] = (
                 "outpatient step-up",
                 (
                     "the team would run step-up dosing as outpatients with remote monitoring if "
-                    "guidance existed",
-                    "outpatient step-up with a hotel nearby is being discussed for {generic}",
+                    "[guidance existed|there were guidance]",
+                    "outpatient step-up with a hotel nearby is being [discussed|considered] for "
+                    "{generic}",
                     "an outpatient step-up protocol is their most wanted piece of guidance for "
                     "{brand}",
                 ),
@@ -515,11 +525,10 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "immunoglobulin replacement",
                 (
-                    "immunoglobulin replacement on {brand} varies a lot between centres",
-                    "there is no agreement on the IgG level that should trigger replacement "
-                    "during {generic}",
-                    "supportive care protocols for {brand} differ from one hospital to the "
-                    "next",
+                    "immunoglobulin replacement on {brand} varies [a lot|widely] between centres",
+                    "there is no [agreement|consensus] on the IgG level that should trigger "
+                    "replacement during {generic}",
+                    "supportive care protocols for {brand} differ from one hospital to the next",
                 ),
                 "Immunoglobulin replacement practice during {brand} varies between centres; "
                 "KOLs want consensus on when to start it.",
@@ -528,7 +537,8 @@ TOPICS: tuple[Topic, ...] = (
                 "vaccination schedule",
                 (
                     "the re-vaccination schedule during {generic} is unclear to the team",
-                    "haematologists ask which vaccines to give before and during {brand}",
+                    "haematologists [ask|want to know] which vaccines to give before and during "
+                    "{brand}",
                 ),
                 "KOLs ask for a vaccination schedule before and during {brand}.",
             ),
@@ -562,7 +572,7 @@ TOPICS: tuple[Topic, ...] = (
                 "earlier lines",
                 (
                     "haematologists want data on {generic} in newly diagnosed patients who "
-                    "cannot have a transplant",
+                    "[cannot have|are not candidates for] a transplant",
                     "the question is no longer whether {brand} works but how early it should "
                     "be used",
                 ),
@@ -606,10 +616,11 @@ TOPICS: tuple[Topic, ...] = (
                 "overtreatment in stage IIIA",
                 (
                     "adjuvant {brand} is discussed case by case in stage IIIA because of the "
-                    "risk of overtreatment",
-                    "patients with low-risk stage III disease often decline a year of adjuvant "
-                    "{generic}",
-                    "the absolute benefit of adjuvant {brand} in stage IIIA is seen as small",
+                    "[risk of overtreatment|overtreatment question]",
+                    "patients with low-risk stage III disease [often|frequently] decline a year "
+                    "of adjuvant {generic}",
+                    "the absolute benefit of adjuvant {brand} in stage IIIA is [seen "
+                    "as|considered] small",
                 ),
                 "KOLs weigh the risk of overtreatment with adjuvant {brand} in low-risk stage "
                 "III melanoma.",
@@ -617,9 +628,10 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "neoadjuvant approach",
                 (
-                    "the neoadjuvant approach is gaining ground over adjuvant {brand} in "
-                    "resectable stage III disease",
-                    "the melanoma board now prefers neoadjuvant treatment for bulky nodes",
+                    "the neoadjuvant approach is [gaining ground|taking over] from adjuvant "
+                    "{brand} in resectable stage III disease",
+                    "the melanoma [board|tumour board] now prefers neoadjuvant treatment for "
+                    "bulky nodes",
                 ),
                 "KOLs report a shift from adjuvant to neoadjuvant treatment in resectable stage "
                 "III melanoma.",
@@ -652,9 +664,9 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "chair time savings",
                 (
-                    "the competitor's subcutaneous checkpoint inhibitor saves chair time that "
-                    "IV {brand} cannot",
-                    "the day unit is switching suitable patients to the competitor's "
+                    "the competitor's subcutaneous checkpoint inhibitor saves [chair "
+                    "time|infusion time] that IV {brand} cannot",
+                    "the day unit is [switching|moving] suitable patients to the competitor's "
                     "subcutaneous injection",
                     "a five-minute injection against a thirty-minute infusion is hard to argue "
                     "with, in their view",
@@ -665,7 +677,8 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "patient preference",
                 (
-                    "patients ask for the injection instead of the drip after hearing about it",
+                    "patients ask for the [subcutaneous injection|injection] instead of the drip "
+                    "after hearing about it",
                     "shorter visits matter more to patients than the dosing interval",
                 ),
                 "Patients ask for the competitor's subcutaneous injection for shorter visits.",
@@ -698,7 +711,8 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "rural patients",
                 (
-                    "six-weekly dosing of {brand} is valued by patients who travel far",
+                    "six-weekly dosing of {brand} is [valued|appreciated] by patients who travel "
+                    "far",
                     "the longer {generic} interval halves the trips for rural patients",
                 ),
                 "Six-weekly {brand} dosing is valued by patients who travel far.",
@@ -706,8 +720,8 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "switching intervals",
                 (
-                    "oncologists ask whether patients can switch from three- to six-weekly "
-                    "{brand} after induction",
+                    "oncologists [ask|want to know] whether patients can switch from three- to "
+                    "six-weekly {brand} after induction",
                     "the extended interval is used once patients are stable on {generic}",
                 ),
                 "KOLs ask about switching to six-weekly {brand} once patients are stable.",
@@ -741,13 +755,13 @@ TOPICS: tuple[Topic, ...] = (
                 "paperwork and documentation",
                 (
                     "prior authorisation for {brand} takes {weeks} weeks and most requests are "
-                    "returned for more documentation",
-                    "payers ask for two documented LDL-C values on maximal statin before they "
-                    "approve {brand}",
-                    "the prior-authorisation form for {generic} is the main reason the clinic "
-                    "prescribes it less",
-                    "staff time spent on prior-authorisation paperwork for {brand} is not "
-                    "sustainable",
+                    "[returned|sent back] for more documentation",
+                    "payers [ask for|demand] two documented LDL-C values on maximal statin before "
+                    "they approve {brand}",
+                    "the prior-authorisation [form|paperwork] for {generic} is the [main|biggest] "
+                    "reason the clinic prescribes it less",
+                    "staff time spent on prior-authorisation paperwork for {brand} is [not "
+                    "sustainable|getting out of hand]",
                 ),
                 "Prior authorisation for {brand} takes weeks; payers return requests for more "
                 "LDL-C documentation.",
@@ -755,8 +769,8 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "step therapy through ezetimibe",
                 (
-                    "payers require a trial of ezetimibe before {brand}, even in very high-risk "
-                    "patients",
+                    "payers [require|insist on] a trial of ezetimibe before {brand}, even in very "
+                    "high-risk patients",
                     "step therapy through ezetimibe adds three months before {generic} can be "
                     "started",
                 ),
@@ -792,9 +806,9 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "clinic or pharmacy",
                 (
-                    "nobody is sure whether the {brand} injection belongs in the clinic or "
-                    "the pharmacy",
-                    "the buy-and-bill route for {generic} puts off smaller practices",
+                    "nobody is [sure|clear] whether the {brand} injection belongs in the clinic "
+                    "or the pharmacy",
+                    "the buy-and-bill route for {generic} [puts off|discourages] smaller practices",
                     "the cardiology clinic is not set up to give injections twice a year",
                 ),
                 "Practices are unsure who administers {brand} (clinic or pharmacy); buy-and-"
@@ -803,9 +817,8 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "aligning with check-ups",
                 (
-                    "giving {brand} at the six-monthly check-up fits the clinic's routine",
-                    "a nurse visit twice a year for {generic} is easy to add to the lipid "
-                    "clinic",
+                    "giving {brand} at the six-monthly check-up fits the clinic's [routine|rhythm]",
+                    "a nurse visit twice a year for {generic} is easy to add to the lipid clinic",
                 ),
                 "Giving {brand} at the six-monthly check-up fits routine care.",
             ),
@@ -837,23 +850,22 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "the outcomes trial",
                 (
-                    "cardiologists are waiting for the cardiovascular outcomes trial before "
-                    "using {brand} widely",
-                    "LDL-C lowering alone does not convince the formulary committee without "
-                    "outcomes data",
-                    "the outcomes readout of {generic} is the question at every meeting",
+                    "cardiologists are waiting for the [cardiovascular outcomes trial|outcomes "
+                    "trial] before using {brand} widely",
+                    "LDL-C lowering alone does not convince the [formulary committee|hospital "
+                    "formulary] without outcomes data",
+                    "the outcomes readout of {generic} is the [question at every "
+                    "meeting|recurring question]",
                 ),
                 "KOLs wait for the cardiovascular outcomes data of {brand} before wider use.",
             ),
             Facet(
                 "subgroups",
                 (
-                    "data in patients with chronic kidney disease would help them choose "
-                    "{brand}",
+                    "data in patients with chronic kidney disease would help them choose {brand}",
                     "there is little on {generic} in patients over {age}",
                 ),
-                "KOLs ask for {brand} data in chronic kidney disease and in patients over "
-                "{age}.",
+                "KOLs ask for {brand} data in chronic kidney disease and in patients over {age}.",
             ),
         ),
         details=(
@@ -882,9 +894,9 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "adherence benefit",
                 (
-                    "twice-yearly dosing of {brand} is the answer for patients who stop their "
-                    "statin",
-                    "adherence is the strongest argument for {generic} in their practice",
+                    "twice-yearly dosing of {brand} is [the answer|a solution] for patients who "
+                    "stop their statin",
+                    "adherence is the [strongest|main] argument for {generic} in their practice",
                 ),
                 "Twice-yearly {brand} dosing is valued for patients who do not adhere to daily "
                 "therapy.",
@@ -892,7 +904,7 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "late doses",
                 (
-                    "the clinic asks how late a {brand} dose can be given",
+                    "the [clinic|lipid clinic] asks how late a {brand} dose can be given",
                     "what to do when the six-month dose is missed by {weeks} weeks is a common "
                     "question",
                 ),
@@ -926,19 +938,21 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "echo during titration",
                 (
-                    "echocardiography every few weeks while titrating {brand} strains the echo "
-                    "lab",
-                    "the titration echoes for {generic} add {n} scans a month to a full list",
-                    "each dose step of {brand} waits for an echo slot",
-                    "the echo schedule is the main reason {brand} is started only at the HCM "
-                    "centre",
+                    "[echocardiography|an echo] every few weeks while titrating {brand} strains "
+                    "the echo lab",
+                    "the titration echoes for {generic} add {n} scans a month to [a full list|an "
+                    "already full echo list]",
+                    "each dose step of {brand} waits for an echo [slot|appointment]",
+                    "the echo schedule is the [main|biggest] reason {brand} is started only at "
+                    "the HCM centre",
                 ),
                 "Echocardiography during {brand} titration strains echo lab capacity.",
             ),
             Facet(
                 "echo lab waiting lists",
                 (
-                    "the echo lab has a waiting list of {weeks} weeks, so titration visits slip",
+                    "the echo lab has a waiting list of {weeks} weeks, so titration visits "
+                    "[slip|are postponed]",
                     "point-of-care echo in clinic would make {brand} titration practical",
                 ),
                 "Echo lab waiting lists delay {brand} titration; KOLs ask about point-of-care "
@@ -972,7 +986,8 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "genotyping",
                 (
-                    "CYP2C19 genotyping before {brand} is not available at their hospital",
+                    "CYP2C19 genotyping before {brand} is not [available|offered] at their "
+                    "hospital",
                     "the team is unsure whether to genotype before starting {generic}",
                 ),
                 "KOLs are unsure whether to genotype CYP2C19 before {brand}; testing is not "
@@ -982,10 +997,9 @@ TOPICS: tuple[Topic, ...] = (
                 "common co-medications",
                 (
                     "omeprazole and other common co-medications complicate {brand} dosing",
-                    "pharmacists ask for an interaction table for {generic}",
+                    "[pharmacists|hospital pharmacists] ask for an interaction table for {generic}",
                 ),
-                "Pharmacists ask for an interaction table for {brand} and common "
-                "co-medications.",
+                "Pharmacists ask for an interaction table for {brand} and common co-medications.",
             ),
         ),
         details=(
@@ -1016,10 +1030,10 @@ TOPICS: tuple[Topic, ...] = (
                 (
                     "the first-in-class myosin inhibitor is familiar and its titration is "
                     "known to the team",
-                    "cardiologists ask what {brand} offers over the first-in-class drug",
+                    "cardiologists [ask|want to know] what {brand} offers over the first-in-class "
+                    "drug",
                 ),
-                "KOLs ask what {brand} offers over the familiar first-in-class myosin "
-                "inhibitor.",
+                "KOLs ask what {brand} offers over the familiar first-in-class myosin inhibitor.",
             ),
             Facet(
                 "switching",
@@ -1056,13 +1070,11 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "non-obstructive disease",
                 (
-                    "cardiologists ask about {generic} in non-obstructive hypertrophic "
+                    "cardiologists [ask|enquire] about {generic} in non-obstructive hypertrophic "
                     "cardiomyopathy",
-                    "patients with non-obstructive disease have no targeted option, in their "
-                    "view",
+                    "patients with non-obstructive disease have no targeted option, in their view",
                 ),
-                "KOLs ask about {brand} in non-obstructive HCM, where no targeted option "
-                "exists.",
+                "KOLs ask about {brand} in non-obstructive HCM, where no targeted option exists.",
             ),
             Facet(
                 "trial results",
@@ -1097,13 +1109,14 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "dosing by kidney function",
                 (
-                    "dosing of {generic} by kidney function in patients over {age} is the "
-                    "first question anticoagulation clinics ask",
-                    "patients over {age} with an eGFR below 30 are where a new anticoagulant "
-                    "is most needed, and where data are thinnest",
-                    "renal dose adjustment of {generic} in the elderly will decide its uptake",
-                    "the trials need enough patients over {age} with moderate renal impairment "
-                    "to dose them with confidence",
+                    "dosing of {generic} by kidney function in patients over {age} is the first "
+                    "question [anticoagulation clinics|anticoagulation services] ask",
+                    "patients over {age} with an eGFR below 30 are where a new anticoagulant is "
+                    "most needed, and where [data are thinnest|the data are weakest]",
+                    "renal dose adjustment of {generic} in the elderly will [decide|determine] "
+                    "its uptake",
+                    "the trials need enough patients over {age} with [moderate|moderate to "
+                    "severe] renal impairment to dose them with confidence",
                 ),
                 "Renal dosing of {generic} in patients over {age} is the first data need "
                 "anticoagulation clinics raise.",
@@ -1112,7 +1125,7 @@ TOPICS: tuple[Topic, ...] = (
                 "dialysis and end-stage kidney disease",
                 (
                     "patients on dialysis are excluded from most anticoagulant trials, and "
-                    "nephrologists want them studied with {generic}",
+                    "nephrologists want them [studied|included] with {generic}",
                     "end-stage kidney disease is a blind spot for every anticoagulant",
                 ),
                 "Nephrologists want {generic} studied in dialysis patients, excluded from most "
@@ -1148,8 +1161,8 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "hopes for factor XI inhibition",
                 (
-                    "expectations are high that factor XI inhibition will separate clot "
-                    "prevention from bleeding",
+                    "[expectations are high|there is real hope] that factor XI inhibition will "
+                    "separate clot prevention from bleeding",
                     "the hope is that {generic} will let them anticoagulate patients they now "
                     "leave untreated",
                 ),
@@ -1160,7 +1173,7 @@ TOPICS: tuple[Topic, ...] = (
                 "head-to-head data",
                 (
                     "only head-to-head data against current anticoagulants will convince the "
-                    "stroke team",
+                    "[stroke team|stroke physicians]",
                     "phase 2 bleeding end points are encouraging but not enough for practice, "
                     "in their view",
                 ),
@@ -1177,8 +1190,7 @@ TOPICS: tuple[Topic, ...] = (
         ),
         action=ActionSpec(
             NO_ACTION,
-            "No action: the product is not approved; phase 3 results will be shared when "
-            "published",
+            "No action: the product is not approved; phase 3 results will be shared when published",
             "",
         ),
     ),
@@ -1194,8 +1206,7 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "patients judged unsuitable",
                 (
-                    "many frail AF patients are left without anticoagulation because of "
-                    "falls",
+                    "many frail AF patients are left without anticoagulation because of falls",
                     "a third of their AF patients over {age} receive no anticoagulant",
                 ),
                 "Many frail AF patients receive no anticoagulant.",
@@ -1204,7 +1215,7 @@ TOPICS: tuple[Topic, ...] = (
                 "left atrial appendage closure",
                 (
                     "appendage closure is the only alternative offered today, and waiting lists "
-                    "are long",
+                    "are [long|months long]",
                     "the device route is chosen only because no suitable drug exists",
                 ),
                 "Left atrial appendage closure is the only alternative for patients unsuitable "
@@ -1236,8 +1247,10 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "waiting lists",
                 (
-                    "the lipid clinic has a waiting list of {weeks} months for new referrals",
-                    "patients after a coronary event wait months to see a lipid specialist",
+                    "the lipid clinic has a waiting list of {weeks} months for new "
+                    "[referrals|patients]",
+                    "patients after a coronary event wait months to see a [lipid "
+                    "specialist|lipidologist]",
                     "one lipid specialist covers the whole region",
                 ),
                 "Lipid clinics have long waiting lists for new referrals.",
@@ -1246,9 +1259,8 @@ TOPICS: tuple[Topic, ...] = (
                 "primary care",
                 (
                     "general practitioners would escalate lipid therapy themselves with clear "
-                    "pathways",
-                    "a shared-care pathway with primary care would shorten the lipid clinic "
-                    "list",
+                    "[pathways|referral pathways]",
+                    "a shared-care pathway with primary care would shorten the lipid clinic list",
                 ),
                 "KOLs want shared-care pathways so primary care can escalate lipid therapy.",
             ),
@@ -1276,16 +1288,17 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "targets in practice",
                 (
-                    "most patients after a coronary event do not reach the LDL-C target",
+                    "most patients after a coronary event [do not reach|never reach] the LDL-C "
+                    "target",
                     "fewer than {pct}% of their very high-risk patients are at the LDL-C goal",
-                    "statin doses are rarely escalated after discharge",
+                    "statin doses are [rarely|seldom] escalated after discharge",
                 ),
                 "Most very high-risk patients do not reach their LDL-C target after discharge.",
             ),
             Facet(
                 "therapeutic inertia",
                 (
-                    "therapeutic inertia after discharge is the main problem, not the drugs",
+                    "therapeutic inertia after discharge is the [main|real] problem, not the drugs",
                     "nobody owns the lipid follow-up once the patient leaves cardiology",
                 ),
                 "Therapeutic inertia after discharge keeps patients above their LDL-C target.",
@@ -1317,16 +1330,16 @@ TOPICS: tuple[Topic, ...] = (
                 (
                     "payers require a biosimilar adalimumab before {brand}, even for "
                     "patients with psoriatic arthritis and severe skin disease",
-                    "step therapy through biosimilars delays {generic} by months",
-                    "the formulary puts {brand} behind two biosimilars",
+                    "step therapy through biosimilars [delays|holds up] {generic} by months",
+                    "the [formulary|regional formulary] puts {brand} behind two biosimilars",
                 ),
-                "Payers require biosimilar adalimumab before {brand}, delaying access by "
-                "months.",
+                "Payers require biosimilar adalimumab before {brand}, delaying access by months.",
             ),
             Facet(
                 "appeals",
                 (
-                    "appeal letters for {brand} take the dermatology nurses hours each week",
+                    "appeal letters for {brand} take the [dermatology nurses|nurses] hours each "
+                    "week",
                     "most appeals for {generic} succeed, but only after {weeks} weeks",
                 ),
                 "Appeals for {brand} mostly succeed but take weeks and nurse time.",
@@ -1358,7 +1371,8 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "fewer injections",
                 (
-                    "maintenance every twelve weeks makes {brand} easy for working patients",
+                    "maintenance every twelve weeks makes {brand} easy for [working "
+                    "patients|patients who work]",
                     "four injections a year is what patients remember about {generic}",
                 ),
                 "Twelve-weekly maintenance makes {brand} easy for working patients.",
@@ -1366,7 +1380,7 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "self-injection training",
                 (
-                    "patients need only one training session for the {brand} pen",
+                    "patients need only one training [session|visit] for the {brand} pen",
                     "the nurses find {generic} pen training quick",
                 ),
                 "Self-injection training for the {brand} pen is quick.",
@@ -1396,10 +1410,10 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "patients ask for a pill",
                 (
-                    "patients ask for the competitor's new oral IL-23 pill instead of "
-                    "injections",
+                    "patients ask for the competitor's new oral [IL-23 pill|IL-23 tablet] instead "
+                    "of injections",
                     "the competitor's oral formulation is the first question from new patients",
-                    "needle-averse patients want the competitor's tablet",
+                    "needle-averse patients [want|ask for] the competitor's tablet",
                 ),
                 "Patients ask for the competitor's new oral IL-23 formulation instead of "
                 "injections.",
@@ -1407,7 +1421,8 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "doubts about durability",
                 (
-                    "dermatologists doubt the competitor's oral will match {brand} over years",
+                    "dermatologists doubt the competitor's oral will match {brand} over "
+                    "[years|the long term]",
                     "daily tablets may bring back the adherence problems that twelve-weekly "
                     "{generic} solved",
                 ),
@@ -1442,9 +1457,8 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "Crohn's disease",
                 (
-                    "gastroenterologists ask about {generic} in Crohn's disease",
-                    "the IL-23 class results in Crohn's disease make them curious about "
-                    "{brand}",
+                    "gastroenterologists [ask|enquire] about {generic} in Crohn's disease",
+                    "the IL-23 class results in Crohn's disease make them curious about {brand}",
                 ),
                 "Gastroenterologists ask about {brand} in Crohn's disease.",
             ),
@@ -1482,11 +1496,12 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "patient selection after the class warning",
                 (
-                    "since the class warning, {brand} is reserved for patients under 65 "
+                    "since the class warning, {brand} is [reserved|kept] for patients under 65 "
                     "without cardiovascular risk factors",
-                    "the JAK class warning makes rheumatologists choose {generic} only after "
-                    "biologics",
-                    "risk stratification before {brand} now takes a whole consultation",
+                    "the JAK class warning makes rheumatologists [choose|use] {generic} only "
+                    "after biologics",
+                    "risk stratification before {brand} now takes a whole [consultation|clinic "
+                    "visit]",
                     "smokers over 65 are no longer offered a JAK inhibitor in their clinic",
                 ),
                 "Since the JAK class warning, KOLs reserve {brand} for younger patients without "
@@ -1495,8 +1510,8 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "explaining the label",
                 (
-                    "patients read about the class warning online and arrive worried about "
-                    "{brand}",
+                    "patients read about the class warning online and arrive [worried|anxious] "
+                    "about {brand}",
                     "explaining the class warning takes longer than explaining the benefits of "
                     "{generic}",
                 ),
@@ -1531,10 +1546,10 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "organising vaccination",
                 (
-                    "the recombinant zoster vaccine before {brand} is hard to organise in "
-                    "primary care",
+                    "the recombinant zoster vaccine before {brand} is [hard|difficult] to "
+                    "organise in primary care",
                     "vaccination delays the start of {generic} by {weeks} weeks",
-                    "nobody is sure who should give the vaccines before {brand}",
+                    "nobody is [sure|clear] who should give the vaccines before {brand}",
                 ),
                 "Organising vaccination before {brand} delays treatment starts.",
             ),
@@ -1546,8 +1561,7 @@ TOPICS: tuple[Topic, ...] = (
                     "pre-treatment screening for {generic} is done differently by each "
                     "rheumatologist",
                 ),
-                "KOLs want one pre-treatment checklist (vaccination and screening) for "
-                "{brand}.",
+                "KOLs want one pre-treatment checklist (vaccination and screening) for {brand}.",
             ),
         ),
         details=("The pharmacy could vaccinate if reimbursed.",),
@@ -1574,9 +1588,9 @@ TOPICS: tuple[Topic, ...] = (
                 "lipids and blood counts",
                 (
                     "lipid and blood count checks on {brand} are done at different intervals by "
-                    "each clinic",
-                    "the monitoring schedule for {generic} is not clear to general "
-                    "practitioners",
+                    "[each clinic|every clinic]",
+                    "the monitoring schedule for {generic} is not clear to [general "
+                    "practitioners|family doctors]",
                 ),
                 "Lab monitoring on {brand} varies between clinics and is unclear to general "
                 "practitioners.",
@@ -1592,9 +1606,7 @@ TOPICS: tuple[Topic, ...] = (
             ),
         ),
         details=("A template shared-care letter was requested.",),
-        summary=(
-            "{size} field insights ask for a clear, shared monitoring schedule for Arthrava."
-        ),
+        summary=("{size} field insights ask for a clear, shared monitoring schedule for Arthrava."),
         action=ActionSpec(
             NEW_CONTENT,
             "Shared-care monitoring letter template",
@@ -1613,7 +1625,7 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "ulcerative colitis",
                 (
-                    "gastroenterologists ask about {generic} in ulcerative colitis",
+                    "gastroenterologists [ask|enquire] about {generic} in ulcerative colitis",
                     "an oral option for ulcerative colitis after biologics is what they miss",
                 ),
                 "Gastroenterologists ask about {brand} in ulcerative colitis.",
@@ -1651,15 +1663,16 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "video consultations",
                 (
-                    "stable patients on biologics are now followed by video every other visit",
-                    "video follow-up freed clinic slots for new referrals",
+                    "stable patients on biologics are now followed [by video|on video calls] "
+                    "every other visit",
+                    "video follow-up [freed|has freed] clinic slots for new referrals",
                 ),
                 "Stable immunology patients are increasingly followed up by video.",
             ),
             Facet(
                 "remote disease scores",
                 (
-                    "disease activity scores are hard to assess remotely",
+                    "disease activity scores are [hard|difficult] to assess remotely",
                     "patient-reported scores collected before video visits would help",
                 ),
                 "KOLs want patient-reported disease scores to support remote follow-up.",
@@ -1688,8 +1701,9 @@ TOPICS: tuple[Topic, ...] = (
             Facet(
                 "nurse-led clinics",
                 (
-                    "the biologics nurse clinic is fully booked for {weeks} weeks",
-                    "one specialist nurse covers injection training for the whole department",
+                    "the biologics nurse clinic is [fully booked|booked up] for {weeks} weeks",
+                    "one specialist nurse covers injection training for the whole "
+                    "[department|service]",
                 ),
                 "Specialist nurse capacity limits biologic starts.",
             ),
@@ -1910,8 +1924,7 @@ class PmQuestionSpec:
 PM_QUESTIONS: tuple[PmQuestionSpec, ...] = (
     PmQuestionSpec(
         "Thrombexa",
-        "What do KOLs say about dosing in the elderly, especially with reduced kidney "
-        "function?",
+        "What do KOLs say about dosing in the elderly, especially with reduced kidney function?",
         "thr_renal_elderly",
         "answered",
         routing_note="Please capture what anticoagulation clinics say about renal dosing in "

@@ -48,13 +48,14 @@ from __future__ import annotations
 
 import heapq
 import random
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as day_time
-from functools import cache
-from typing import Any
+from functools import cache, partial
+from typing import Any, cast
 
 from django.db import connection
 from django.db.models import Model
@@ -138,7 +139,7 @@ LINKED_SHARE = 0.8  # insights captured from a completed interaction
 AREA_LEVEL_SHARE = 0.15  # about the area as a whole rather than the product discussed
 AE_SHARE = 0.08  # texts that mention a possible adverse event
 AE_KIND_WEIGHTS = (("case", 75), ("competitor", 15), ("hearsay", 10))
-DETAIL_SHARE = 0.45  # insights with a second sentence
+DETAIL_SHARE = 0.3  # insights with a second sentence
 OPENER_WEIGHTS = ((PLAIN_OPENER,), NAMED_OPENERS, INSTITUTION_OPENERS, GROUP_OPENERS)
 OPENER_SHARES = (45, 30, 12, 13)
 # Medical review: days from capture, and how it ends.
@@ -147,7 +148,7 @@ REVIEW_DAY_WEIGHTS = (10, 20, 20, 20, 15, 10, 5)
 BACKLOG_SHARE = 0.02  # never reviewed
 REJECT_SHARE = 0.07
 REWORD_SHARE = 0.15
-DUPLICATE_SHARE = 0.3  # of the insights that repeat a recent one of the same MSL and topic
+DUPLICATE_SHARE = 0.12  # of the insights that repeat a recent one of the same MSL and topic
 DUPLICATE_DAYS = 45
 RELEASE_SHARE = 0.16  # of the accepted insights that may go to commercial
 POLISHED_SHARE = 0.7  # releases where the lead smoothed the automatic wording
@@ -171,6 +172,8 @@ PRESENT_SAFETY: tuple[tuple[int, int, str], ...] = (
 THEMES_RELEASED = 8
 THEMES_RENAMED = 3
 THEMES_ACTED_ON = 4
+# A theme is about a topic when this share of its insights is.
+CLEAR_SHARE = 0.6
 # When the lead works on a past quarter's themes: days after it ends.
 THEME_EDIT_DAYS = (4, 25)
 
@@ -199,6 +202,8 @@ SEED_HISTORY_REASON = (
     "demo's timeline."
 )
 GENERIC_NAMES = {spec.name: spec.generic_name for spec in PRODUCTS}
+# "[a|b]" in a clause: one of the ways to say it, drawn per insight.
+_ALTERNATIVES = re.compile(r"\[([^\[\]]+)\]")
 
 
 def default_insight_count(interactions: int) -> int:
@@ -258,13 +263,16 @@ class _Planned:
     captured_at: datetime
     words: dict[str, Any]
     clause: str = ""
-    ae: str | None = None  # why PV will close it, or "case"; set for texts that screen positive
+    # For texts that screen positive: whose case it is ("case", "competitor", "hearsay"; a
+    # topic text the screening flags is a false alarm, "topic").
+    ae: str | None = None
     outcome: str | None = None  # what PV does, when the story fixes it ("open", ...)
     status: str = InsightStatus.NEW
     reviewed_at: datetime | None = None
     note: str = ""
     reworded: str = ""
     kept: _Planned | None = None  # the insight this one repeats
+    question: PmQuestion | None = None  # the product manager's question it answers
     pk: int = 0
 
 
@@ -285,9 +293,8 @@ class InsightSeeder:
         self.rng = rng
         self.count = count
         self.today_start = timezone.make_aware(datetime.combine(today, day_time.min))
-        self.history_end = min(anchor, self.today_start)
-        self.start = self.history_end - HISTORY_DAYS * DAY
-        self.users = users
+        # Eighteen months back from the end of the history (the anchor, or today if earlier).
+        self.start = min(anchor, self.today_start) - HISTORY_DAYS * DAY
         self.lead = next(u for u in users.values() if u.role == Role.MEDICAL_LEAD)
         self.pv = next(u for u in users.values() if u.role == Role.PV_OFFICER)
         self.pm = next(u for u in users.values() if u.role == Role.PRODUCT_MANAGER)
@@ -306,9 +313,7 @@ class InsightSeeder:
         self.products = {p.name: p for p in Product.objects.order_by("pk")}
         self.products_of_area: dict[str, list[str]] = defaultdict(list)
         for product in self.products.values():
-            self.products_of_area[self.area_codes[product.therapeutic_area_id]].append(
-                product.name
-            )
+            self.products_of_area[self.area_codes[product.therapeutic_area_id]].append(product.name)
         self.product_names = [n for p in self.products.values() for n in (p.name, p.generic_name)]
         self.topics: dict[tuple[str, str | None], list[Topic]] = defaultdict(list)
         for topic in TOPICS:
@@ -367,14 +372,18 @@ class InsightSeeder:
         several insights), chosen more often as the months go by."""
         if not how_many:
             return []
-        rows = list(
-            Interaction.objects.filter(
-                status=InteractionStatus.COMPLETED,
-                completed_at__gte=self.start,
-                completed_at__lt=self.today_start,
-            )
-            .order_by("pk")
-            .values_list("pk", "owner_id", "therapeutic_area_id", "completed_at")
+        # Completed interactions all have their completion time.
+        rows = cast(
+            list[tuple[int, int, int, datetime]],
+            list(
+                Interaction.objects.filter(
+                    status=InteractionStatus.COMPLETED,
+                    completed_at__gte=self.start,
+                    completed_at__lt=self.today_start,
+                )
+                .order_by("pk")
+                .values_list("pk", "owner_id", "therapeutic_area_id", "completed_at")
+            ),
         )
         if not rows:
             return []
@@ -501,7 +510,8 @@ class InsightSeeder:
         rng = self.rng
         shares = OPENER_SHARES if named else (OPENER_SHARES[0], 0, 0, OPENER_SHARES[3])
         opener = rng.choice(rng.choices(OPENER_WEIGHTS, shares)[0])
-        said = clause.format(**words)
+        said = _ALTERNATIVES.sub(lambda m: rng.choice(m.group(1).split("|")), clause)
+        said = said.format(**words)
         if opener == PLAIN_OPENER:
             said = said[0].upper() + said[1:]
         text = opener.format(clause=said, **words) + "."
@@ -571,8 +581,11 @@ class InsightSeeder:
         the service (which opens its report); a topic text that does is a false alarm PV will
         close."""
         for planned in self.planned:
-            if planned.ae is None and screen(planned.text, self.product_names).possible_ae:
-                planned.ae = "topic"
+            self._screened(planned)
+
+    def _screened(self, planned: _Planned) -> None:
+        if planned.ae is None and screen(planned.text, self.product_names).possible_ae:
+            planned.ae = "topic"
 
     # --- medical review --------------------------------------------------------------------
 
@@ -598,7 +611,8 @@ class InsightSeeder:
             kept = recent.get(key)
             repeats = (
                 kept is not None
-                and kept.status == InsightStatus.ACCEPTED
+                and kept.reviewed_at is not None
+                and kept.reviewed_at < at
                 and planned.captured_at - kept.captured_at < DUPLICATE_DAYS * DAY
             )
             if kept is not None and repeats and rng.random() < DUPLICATE_SHARE:
@@ -616,15 +630,13 @@ class InsightSeeder:
     def _merge(self, duplicate: _Planned, kept: _Planned) -> None:
         """The duplicate says the kept insight's point again (its angle and words, its own
         opener); its KOLs join the kept insight, as ``insight_merge`` does."""
-        assert kept.topic is not None and kept.reviewed_at is not None  # a reviewed topic text
+        assert kept.topic is not None  # only topic texts are merged
         duplicate.facet = kept.facet
         kol = self.kols[duplicate.kols[0]] if duplicate.kols else None
         duplicate.text = self._compose(kept.topic, kept.clause, duplicate.words, kol is not None)
         duplicate.status = InsightStatus.MERGED
         duplicate.kept = kept
         duplicate.note = self.rng.choice(MERGE_NOTES)
-        assert duplicate.reviewed_at is not None
-        duplicate.reviewed_at = max(duplicate.reviewed_at, kept.reviewed_at + QUARTER)
         kept.kols += [k for k in duplicate.kols if k not in kept.kols]
 
     # --- the history written directly --------------------------------------------------------
@@ -639,7 +651,10 @@ class InsightSeeder:
             if planned.ae is not None:
                 continue
             planned.pk = ids.take()
-            self.topic_of[planned.pk] = (planned.topic.key if planned.topic else None, planned.facet)
+            self.topic_of[planned.pk] = (
+                planned.topic.key if planned.topic else None,
+                planned.facet,
+            )
         for planned in self.planned:
             if planned.ae is not None:
                 continue
@@ -731,20 +746,15 @@ class InsightSeeder:
         later = self._moment(at + self.rng.choices(days, weights)[0] * DAY)
         return later if later > at else at + self.rng.randint(1, 8) * QUARTER
 
-    def _between(self, low: datetime, high: datetime) -> datetime:
-        """A moment between two others on the quarter hour, for steps on a tight clock."""
-        quarters = max(1, int((high - low) / QUARTER))
-        return low + QUARTER * self.rng.randint(1, quarters)
-
     def _plan_service_path(self) -> None:
         """The texts that screen positive: captured through the service (which opens the
         report), reviewed by the lead, and forwarded or closed by PV."""
         for planned in self.planned:
             if planned.ae is None:
                 continue
-            self._step(planned.captured_at, lambda p=planned: self._capture(p))
+            self._step(planned.captured_at, partial(self._capture, planned))
             if planned.reviewed_at is not None:
-                self._step(planned.reviewed_at, lambda p=planned: self._review(p))
+                self._step(planned.reviewed_at, partial(self._review, planned))
             self._plan_pv(planned)
 
     def _plan_pv(self, planned: _Planned) -> None:
@@ -762,10 +772,10 @@ class InsightSeeder:
         if handled >= self.today_start:
             return
         if outcome == "forward":
-            self._step(handled, lambda: self._forward(planned, handled))
+            self._step(handled, partial(self._forward, planned, handled))
         else:
             reason = rng.choice(NOT_AE_REASONS[kind])
-            self._step(handled, lambda: self._close(planned, handled, reason))
+            self._step(handled, partial(self._close, planned, handled, reason))
 
     def _capture(self, planned: _Planned) -> None:
         insight = insight_capture(
@@ -777,6 +787,7 @@ class InsightSeeder:
             kol_ids=planned.kols,
             interaction_id=planned.interaction,
             tags=planned.tags,
+            pm_question_id=planned.question.pk if planned.question else None,
             captured_at=planned.captured_at,
         )
         planned.pk = insight.pk
@@ -833,11 +844,12 @@ class InsightSeeder:
             assert planned.reviewed_at is not None
             at = self._after(planned.reviewed_at, (0, 1, 2, 4, 7, 10))
             if at < self.today_start:
-                self._step(at, lambda p=planned.pk, t=at: self._release(p, t))
+                self._step(at, partial(self._release, planned, at))
 
-    def _release(self, pk: int, at: datetime) -> None:
+    def _release(self, planned: _Planned, at: datetime) -> None:
         """The lead reads the automatic de-identification and releases it, mostly after
         smoothing the placeholders into words."""
+        pk = planned.pk
         insight = Insight.objects.get(pk=pk)
         text = release_suggestion(insight)
         if self.rng.random() < POLISHED_SHARE:
@@ -891,7 +903,7 @@ class InsightSeeder:
             )
             self._place(InsightAction, row.pk, decided_at=at, done_at=at if settled else None)
             if done is not None:
-                self._step(done, lambda: self._complete(row, spec.outcome, done))
+                self._step(done, partial(self._complete, row, spec.outcome, done))
 
         self._step(at, record)
 
@@ -917,7 +929,7 @@ class InsightSeeder:
             taken[spec.stage] += 1
             asked = self._moment(self.today_start - days * DAY, back=True)
             msls = rng.sample(answering, min(2, len(answering)))
-            self._step(asked, lambda s=spec, a=asked, m=msls: self._ask(s, a, m))
+            self._step(asked, partial(self._ask, spec, asked, msls))
 
     def _ask(self, spec: PmQuestionSpec, at: datetime, msls: list[User]) -> None:
         question = pm_question_ask(actor=self.pm, product=spec.product, text=spec.text)
@@ -954,15 +966,14 @@ class InsightSeeder:
         if spec.stage != "answered" or not planned:
             return
         released = []
-        for answer in planned:
-            assert answer.reviewed_at is not None
-            at = self._after(answer.reviewed_at, (0, 1, 2))
+        for reply in planned:
+            assert reply.reviewed_at is not None  # the answers to old questions are reviewed
+            at = self._after(reply.reviewed_at, (0, 1, 2))
             released.append(at)
-            self._step(at, lambda a=answer, t=at: self._release(a.pk, t))
+            self._step(at, partial(self._release, reply, at))
         answered = self._after(max(released), (1, 3, 5))
-        answered = min(answered, self.today_start - HOUR)
 
-        def answer() -> None:
+        def send_answer() -> None:
             pm_question_answer(
                 actor=self.lead,
                 question=question,
@@ -971,7 +982,7 @@ class InsightSeeder:
             )
             self._place(PmQuestion, question.pk, answered_at=answered)
 
-        self._step(answered, answer)
+        self._step(answered, send_answer)
 
     def _pm_answer(self, msl: User, topic: Topic, at: datetime, question: PmQuestion) -> _Planned:
         """An MSL's insight answering the question, captured for it and reviewed by the lead."""
@@ -995,30 +1006,18 @@ class InsightSeeder:
             captured_at=at,
             words=words,
             clause=clause,
+            question=question,
         )
         reviewed = self._after(at, (1, 2, 3))
         if reviewed < self.today_start:
             planned.reviewed_at = reviewed
             planned.status = InsightStatus.ACCEPTED
-
-        def capture() -> None:
-            insight = insight_capture(
-                actor=msl,
-                text=planned.text,
-                category=planned.category,
-                therapeutic_area=planned.area,
-                product=planned.product,
-                kol_ids=planned.kols,
-                tags=planned.tags,
-                pm_question_id=question.pk,
-                captured_at=at,
-            )
-            planned.pk = insight.pk
-            self.topic_of[insight.pk] = (topic.key, facet)
-
-        self._step(at, capture)
+        self._screened(planned)
+        self._step(at, partial(self._capture, planned))
         if planned.reviewed_at is not None:
-            self._step(planned.reviewed_at, lambda: self._review(planned))
+            self._step(planned.reviewed_at, partial(self._review, planned))
+        if planned.ae is not None:
+            self._plan_pv(planned)
         return planned
 
     # --- themes ------------------------------------------------------------------------------
@@ -1141,12 +1140,16 @@ class _Curation:
         return sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def dominant(self, theme: Theme) -> Topic | None:
+        """The topic most of the theme's insights are about, if a clear majority is."""
         counted: Counter[str] = Counter()
         for (key, _), n in self.angles(theme):
             counted[key] += n
         if not counted:
             return None
-        return self.topics[min(counted, key=lambda k: (-counted[k], k))]
+        key = min(counted, key=lambda k: (-counted[k], k))
+        return (
+            self.topics[key] if counted[key] >= CLEAR_SHARE * len(self.members[theme.pk]) else None
+        )
 
     def name(self, theme: Theme, topic: Topic) -> str:
         """The topic's label; with its leading angle when the group has that name already."""
@@ -1165,30 +1168,35 @@ class _Curation:
         return name
 
     def merge(self) -> None:
-        """Two themes of one group with the same dominant topic (else category), the largest
-        such pair: the smaller goes into the larger, which the lead then names."""
-        best: tuple[tuple[bool, bool, int], int, Theme, Theme] | None = None
-        for a in self.themes:
-            for b in self.themes:
-                ta, tb = self.dominant(a), self.dominant(b)
-                if a.pk >= b.pk or _group(a) != _group(b) or ta is None or tb is None:
-                    continue
-                score = (ta.key == tb.key, ta.category == tb.category, a.size + b.size)
-                if best is None or (score, -a.pk) > (best[0], best[1]):
-                    best = (score, -a.pk, a, b)
+        """Two themes of one group about the same topic (else of the same category), the
+        largest such pair: the smaller goes into the larger, which the lead names after its
+        topic."""
+        clear: dict[tuple[Any, ...], list[tuple[Theme, Topic]]] = defaultdict(list)
+        for theme in self.themes:
+            if (topic := self.dominant(theme)) is not None:
+                clear[_group(theme)].append((theme, topic))
+        best: tuple[tuple[bool, bool, int, int], Theme, Theme, Topic] | None = None
+        for pairs in clear.values():
+            for a, ta in pairs:
+                for b, tb in pairs:
+                    if a.pk >= b.pk:
+                        continue
+                    size = len(self.members[a.pk]) + len(self.members[b.pk])
+                    score = (ta.key == tb.key, ta.category == tb.category, size, -a.pk)
+                    if best is None or score > best[0]:
+                        larger = ta if len(self.members[a.pk]) >= len(self.members[b.pk]) else tb
+                        best = (score, a, b, larger)
         if best is None:
             return
-        _, _, a, b = best
-        source, target = (a, b) if len(self.members[a.pk]) <= len(self.members[b.pk]) else (b, a)
+        _, a, b, topic = best
+        source, target = (a, b) if len(self.members[a.pk]) < len(self.members[b.pk]) else (b, a)
         self.members[target.pk] += self.members.pop(source.pk)
         self.themes.remove(source)
         self.touched.add(target.pk)
-        topic = self.dominant(target)
-        assert topic is not None
         name = self.name(target, topic)
         at = self.at[target.pk]
-        self.seeder._step(at, lambda: self.seeder._theme_merge(source, target))
-        self.seeder._step(at + QUARTER, lambda: self.seeder._theme_rename(target, name))
+        self.seeder._step(at, partial(self.seeder._theme_merge, source, target))
+        self.seeder._step(at + QUARTER, partial(self.seeder._theme_rename, target, name))
 
     def split(self) -> None:
         """The theme whose second (topic, angle) is largest: those insights become a theme of
@@ -1209,35 +1217,37 @@ class _Curation:
         self.touched.add(theme.pk)
         name = f"{topic.label}: {topic.facets[facet].label}"
         at = self.at[theme.pk] + HOUR
-        self.seeder._step(at, lambda: self.seeder._theme_split(theme, moving, name, at))
+        self.seeder._step(at, partial(self.seeder._theme_split, theme, moving, name, at))
 
     def release(self) -> None:
         """The largest themes holding an insight released by then, one a group: named, then
         released with their topic's summary, and acted on."""
         seeder = self.seeder
         groups: set[tuple[Any, ...]] = set()
-        released = 0
+        # Released two hours after the lead's work on the theme and its first released insight.
+        latest = seeder.today_start - QUARTER - 2 * HOUR
         for theme in self.by_size():
+            if len(groups) == THEMES_RELEASED:
+                break
             topic = self.dominant(theme)
             first = min(
                 (seeder.released[i] for i in self.members[theme.pk] if i in seeder.released),
                 default=None,
             )
-            if released == THEMES_RELEASED or topic is None or first is None:
-                continue
-            if _group(theme) in groups:
+            if topic is None or first is None or first >= latest or _group(theme) in groups:
                 continue
             groups.add(_group(theme))
-            released += 1
             self.touched.add(theme.pk)
             at = max(self.at[theme.pk], first + QUARTER) + 2 * HOUR
-            if at >= seeder.today_start:
-                at = seeder._between(first, seeder.today_start - 2 * HOUR)
+            named = theme.pk in self.names
             name = self.name(theme, topic)
+            if not named:
+                seeder._step(at - HOUR, partial(seeder._theme_rename, theme, name))
             summary = topic.summary.format(size=len(self.members[theme.pk]))
-            seeder._step(at - HOUR, lambda t=theme, n=name: seeder._theme_rename(t, n))
-            seeder._step(at, lambda t=theme, s=summary, a=at: seeder._theme_release(t, s, a))
-            seeder._plan_action(topic.action, seeder._after(at, (1, 3, 7)), seeder.lead, theme=theme.pk)
+            seeder._step(at, partial(seeder._theme_release, theme, summary, at))
+            seeder._plan_action(
+                topic.action, seeder._after(at, (1, 3, 7)), seeder.lead, theme=theme.pk
+            )
 
     def name_and_act(self) -> None:
         """The next largest themes: some named by the lead, some acted on."""
@@ -1249,7 +1259,7 @@ class _Curation:
         ]
         for theme, topic in others[:THEMES_RENAMED]:
             name = self.name(theme, topic)
-            seeder._step(self.at[theme.pk], lambda t=theme, n=name: seeder._theme_rename(t, n))
+            seeder._step(self.at[theme.pk], partial(seeder._theme_rename, theme, name))
         for theme, topic in others[THEMES_RENAMED : THEMES_RENAMED + THEMES_ACTED_ON]:
             at = seeder._after(self.at[theme.pk], (1, 5, 10))
             seeder._plan_action(topic.action, at, seeder.lead, theme=theme.pk)

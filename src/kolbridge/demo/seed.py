@@ -1,7 +1,9 @@
 """Build the demo company: reference data, one demo user per role, KOLs with two to five
 years of history (journey stages, knowledge, channel preferences, scientific questions), and
-their engagements (interactions, inquiries, follow-ups; see ``engagements.py``), and the
-content library with its use in the field (see ``content.py``).
+their engagements (interactions, inquiries, follow-ups; see ``engagements.py``), the
+content library with its use in the field (see ``content.py``), and the field insights with
+their review, adverse-event reports, themes and the product manager's questions (see
+``insights.py``).
 
 The same seed gives the same rows: every choice comes from ``random.Random`` streams seeded
 from ``seed`` and drawn in a fixed order (one for the KOLs, one for their engagements, so the
@@ -73,9 +75,20 @@ from kolbridge.demo.engagements import (
     SeededKol,
     Team,
 )
+from kolbridge.demo.insights import default_insight_count, seed_insights
 from kolbridge.demo.rows import SEED_ACTOR_LABEL, IdSequence, Row, RowWriter, working_time
 from kolbridge.demo.words import draw_question
 from kolbridge.engagements.models import FollowUp, Inquiry, Interaction, InteractionQuestion
+from kolbridge.insights.models import (
+    AdverseEventReport,
+    AeStatus,
+    Insight,
+    InsightAction,
+    InsightStatus,
+    PmQuestion,
+    Theme,
+    ThemeStatus,
+)
 from kolbridge.kols.models import (
     Channel,
     ExternalIdSystem,
@@ -234,6 +247,7 @@ def seed_demo(
     today: date | None = None,
     progress: Progress | None = None,
     content: bool = True,
+    insights: int | None = None,
 ) -> SeedSummary:
     """Load the demo company into an empty database, in one transaction.
 
@@ -241,8 +255,9 @@ def seed_demo(
     ``today`` is the day the present part of the engagements is placed around (default the
     current date). ``content=False`` leaves the content library empty: taking sixty items
     through MLR review is most of a small seed's time, and the KOL and engagement data need
-    none of it. Raises ``DatabaseNotEmpty`` (having written nothing) if any KOL, user or
-    reference data is already there.
+    none of it. ``insights`` is about how many field insights MSLs captured (default
+    ``default_insight_count`` of the interactions; 0 for none). Raises ``DatabaseNotEmpty``
+    (having written nothing) if any KOL, user or reference data is already there.
     """
     started = time.monotonic()
     day = today or timezone.localdate()
@@ -275,6 +290,9 @@ def seed_demo(
         IdSequence.reset(engagements.sequences())
         if content:
             seed_content(seed=seed, anchor=ANCHOR, today=day, users=users, password=demo_password)
+        count = default_insight_count(engagements.total) if insights is None else insights
+        if count:
+            seed_insights(seed=seed, count=count, anchor=ANCHOR, today=day, users=users)
     _gather_statistics()
     return SeedSummary(seed, time.monotonic() - started, _counts(), day)
 
@@ -320,6 +338,23 @@ def _counts() -> dict[str, int]:
         "share links": ShareLink.objects.count(),
         "share opens": ShareOpen.objects.count(),
         "view events": ViewEvent.objects.count(),
+        **{
+            f"{status} insights": Insight.objects.filter(status=status).count()
+            for status in InsightStatus.values
+        },
+        "insights": Insight.objects.count(),
+        "released insights": Insight.objects.exclude(released_at=None).count(),
+        "themes": Theme.objects.filter(status=ThemeStatus.ACTIVE).count(),
+        "released themes": Theme.objects.exclude(released_at=None).count(),
+        "insight actions": InsightAction.objects.count(),
+        **{
+            f"{status} adverse-event reports": AdverseEventReport.objects.filter(
+                status=status
+            ).count()
+            for status in AeStatus.values
+        },
+        "adverse-event reports": AdverseEventReport.objects.count(),
+        "PM questions": PmQuestion.objects.count(),
         "audit entries": AuditEntry.objects.count(),
     }
 

@@ -1,8 +1,8 @@
-"""``kolbridge seed-demo [--kols N] [--interactions N] [--seed S] [--no-content] [--if-empty]``:
-load the deterministic demo company into an empty database. On a database that already holds
-data it writes nothing and exits with status 3, so a caller can tell "already loaded" from a
-failure; with ``--if-empty`` it says so in one line and exits with status 0 (``make run`` uses
-this)."""
+"""``kolbridge seed-demo [--kols N] [--interactions N] [--insights N] [--seed S] [--no-content]
+[--if-empty]``: load the deterministic demo company into an empty database. On a database
+that already holds data it writes nothing and exits with status 3, so a caller can tell
+"already loaded" from a failure; with ``--if-empty`` it says so in one line and exits with
+status 0 (``make run`` uses this)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kolbridge.demo.engagements import INTERACTIONS_PER_KOL
+from kolbridge.demo.insights import INSIGHTS_PER_INTERACTION, MAX_DEFAULT_INSIGHTS
 from kolbridge.demo.seed import DatabaseNotEmpty, SeedProgress, seed_demo
 
 ALREADY_LOADED_STATUS = 3
@@ -31,8 +32,10 @@ class Command(BaseCommand):
     help = (
         "Load deterministic demo data (reference data, one user per role, KOLs with years of "
         "history, their interactions, inquiries and follow-ups, the content library with its "
-        "presentations and share links) into an empty database. Exits with status 3, writing "
-        "nothing, if the database already holds data (status 0 with --if-empty)."
+        "presentations and share links, field insights with their review, adverse-event "
+        "reports, themes and product managers' questions) into an empty database. Exits with "
+        "status 3, writing nothing, if the database already holds data (status 0 with "
+        "--if-empty)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,6 +45,13 @@ class Command(BaseCommand):
             type=_count,
             default=None,
             help=f"How many interactions in all ({INTERACTIONS_PER_KOL} per KOL)",
+        )
+        parser.add_argument(
+            "--insights",
+            type=_count,
+            default=None,
+            help=f"About how many field insights ({INSIGHTS_PER_INTERACTION:g} per interaction, "
+            f"at most {MAX_DEFAULT_INSIGHTS:,}; 0 for none)",
         )
         parser.add_argument("--seed", type=int, default=42, help="Random seed (42)")
         parser.add_argument(
@@ -76,6 +86,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 progress=progress,
                 content=not options["no_content"],
+                insights=options["insights"],
             )
         except DatabaseNotEmpty as exc:
             if options["if_empty"]:
@@ -99,6 +110,19 @@ class Command(BaseCommand):
             if c["content items"]
             else "  no content library (--no-content)\n"
         )
+        insights = (
+            f"  {c['insights']:,} insights ({c['accepted insights']:,} accepted, "
+            f"{c['new insights']:,} new, {c['rejected insights']:,} rejected, "
+            f"{c['merged insights']:,} merged; {c['released insights']:,} released), "
+            f"{c['themes']} themes ({c['released themes']} released), "
+            f"{c['insight actions']} actions; {c['adverse-event reports']} adverse-event reports "
+            f"({c['open adverse-event reports']} open, "
+            f"{c['forwarded adverse-event reports']} forwarded, "
+            f"{c['not_ae adverse-event reports']} closed as not an AE); "
+            f"{c['PM questions']} PM questions\n"
+            if c["insights"]
+            else "  no insights\n"
+        )
         self.stdout.write(
             f"Demo data loaded (seed {summary.seed}) in {summary.seconds:.1f} s:\n"
             f"  {c['therapeutic areas']} therapeutic areas, {c['products']} products "
@@ -114,6 +138,7 @@ class Command(BaseCommand):
             f"{c['inquiries']:,} inquiries, {c['follow-ups']:,} follow-ups; meetings planned "
             f"and items due around {summary.today:%Y-%m-%d}\n"
             f"{library}"
+            f"{insights}"
             f"  {c['audit entries']:,} audit entries\n"
             "Demo logins: kolbridge demo-logins"
         )
